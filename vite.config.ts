@@ -1,0 +1,23 @@
+/**
+ * Shared Vite/Vitest configuration: one Vitest project per workspace package.
+ * Browser builds (the wallet) extend this file with their own entry points.
+ */
+import { defineConfig } from 'vitest/config';
+
+const projects = ['packages/crypto', 'apps/cli'];
+
+export default defineConfig({
+  worker: { format: 'es' },
+  test: {
+    projects: projects.map((root) => ({
+      extends: true,
+      test: {
+        name: root.split('/').pop()!,
+        root,
+        include: ['test/**/*.test.ts'],
+        testTimeout: 120_000,
+        hookTimeout: 120_000,
+      },
+    })),
+  },
+});
