@@ -232,9 +232,11 @@ async function findPrimesSequential(count: number, opts: GeneratePrimeOptions): 
 }
 
 /**
- * Generates a Paillier key pair: two primes of bits/2 bits each with their top two bits set
- * (so N has exactly `bits` bits), distinct and at least 2^(bits/2 − 100) apart (which rules
- * out Fermat factoring), with gcd(N, φ(N)) = 1.
+ * Generates a Paillier key pair: two primes of bits/2 bits each (with their top two bits set
+ * by `generatePrime`, so N has exactly `bits` bits; pairs from a custom `findPrimes` whose
+ * product is shorter are discarded), distinct and at least 2^(bits/2 − 100) apart (which
+ * rules out Fermat factoring), with gcd(N, φ(N)) = 1. Primes from `findPrimes` are trusted
+ * to be prime (the worker pool tests them in its workers); they are not tested again.
  * @returns the secret key; its public key is `sk.publicKey`.
  * @throws {FieldRangeError} if `bits` is odd, below 2048 without `allowInsecureSize`, below
  *   {@link PAILLIER_KEYGEN_MIN_BITS} or above {@link PAILLIER_MAX_BITS}.
@@ -266,8 +268,10 @@ export async function generatePaillierKeyPair(opts: PaillierKeygenOptions = {}):
     if (!Array.isArray(found) || found.length !== 2) throw new CryptoError('findPrimes must return two primes', 'findPrimes');
     const [p, q] = found as [bigint, bigint];
     for (const x of [p, q])
-      if (typeof x !== 'bigint' || bitLength(x) !== half || (x >> BigInt(half - 2)) !== 3n)
-        throw new CryptoError(`findPrimes returned a value that is not a ${half}-bit prime with its top two bits set`, 'findPrimes');
+      if (typeof x !== 'bigint' || bitLength(x) !== half)
+        throw new CryptoError(`findPrimes returned a value that is not a ${half}-bit prime`, 'findPrimes');
+    // generatePrime sets the top two bits, so N has `bits` bits; a custom search may not.
+    if (bitLength(p * q) !== bits) continue;
     const d = p > q ? p - q : q - p;
     if (d < minDistance) continue; // includes p = q; retry rather than fail (probability ≈ 2^-99)
     if (gcd(p * q, (p - 1n) * (q - 1n)) !== 1n) continue;
