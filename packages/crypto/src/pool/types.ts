@@ -1,0 +1,109 @@
+/**
+ * Types shared by the worker pool's two halves: the main-thread pool (`pool.node.ts`,
+ * `pool.browser.ts`, `pool-core.ts`) and the code that runs inside each worker
+ * (`worker-api.ts`, `prime.worker.ts`, `prime.worker.node.ts`).
+ * @module
+ */
+import type { GeneratePrimeOptions, PrimeKind } from '../primes.ts';
+import type { PaillierKeygenOptions, PaillierSecretKey } from '../paillier/index.ts';
+
+/** Progress of one prime search, as reported by `generatePrime`. */
+export interface PrimeProgress {
+  /** Candidates drawn so far. */
+  candidates: number;
+  /** Candidates that reached a probabilistic test. */
+  tested: number;
+  /** Expected number of candidates per prime for this size and kind. */
+  expected: number;
+}
+
+/**
+ * Progress of a pool search, summed over every worker and every job of one
+ * {@link WorkerPool.findPrimes} call. `expected` is the expected number of candidates for
+ * all `count` primes, so `candidates / expected` is a fair progress fraction.
+ */
+export interface PoolProgress extends PrimeProgress {
+  /** Distinct primes found so far. */
+  found: number;
+  /** Primes asked for. */
+  count: number;
+}
+
+/**
+ * Options of {@link WorkerPool.findPrimes}: those of `generatePrime` except `rng` (each
+ * worker draws from its own health-checked `systemRng()`), with pool-wide progress.
+ */
+export type PoolPrimeOptions = Omit<GeneratePrimeOptions, 'rng' | 'onProgress'> & {
+  /** Called with progress summed over all workers (a few times per second at most per worker). */
+  onProgress?: (p: PoolProgress) => void;
+};
+
+/** Options of `createWorkerPool`. */
+export interface CreateWorkerPoolOptions {
+  /**
+   * Number of workers. Default: `navigator.hardwareConcurrency` in browsers,
+   * `os.availableParallelism()` in Node.
+   */
+  size?: number;
+}
+
+/**
+ * Options of {@link WorkerPool.generatePaillierKeyPair}: those of the Paillier module
+ * minus `findPrimes` (the pool supplies it) and `rng` (each worker uses its own system
+ * RNG), with pool-wide progress.
+ */
+export type PoolPaillierKeyGenOptions = Omit<PaillierKeygenOptions, 'findPrimes' | 'onProgress' | 'rng'> & {
+  /** Progress of the prime search, summed over workers. */
+  onProgress?: (p: PoolProgress) => void;
+};
+
+/** A pool of workers that search for primes in parallel. Same interface in browsers and Node. */
+export interface WorkerPool {
+  /** Number of workers. */
+  readonly size: number;
+  /**
+   * Runs the prime search on every worker and returns the first `count` distinct primes
+   * found; the searches still running are cancelled before the promise settles, so the
+   * pool is idle when it does. Calls on one pool run one after another.
+   * @throws {AbortError} if `opts.signal` aborts, or the pool is terminated meanwhile.
+   * @throws {FieldRangeError} / {FieldTypeError} for bad options (checked in the worker,
+   *   re-created here with their field).
+   * @throws {CryptoError} if not enough distinct primes of that size exist.
+   * @throws {Error} if a worker dies (the pool replaces it; later calls work).
+   */
+  findPrimes(count: number, opts: PoolPrimeOptions): Promise<bigint[]>;
+  /**
+   * Paillier key generation (same options and result as the Paillier module's
+   * `generatePaillierKeyPair`) with the two primes found in parallel by this pool.
+   * @throws what `generatePaillierKeyPair` and {@link WorkerPool.findPrimes} throw.
+   */
+  generatePaillierKeyPair(opts?: PoolPaillierKeyGenOptions): Promise<PaillierSecretKey>;
+  /**
+   * Ends every worker. A pending `findPrimes` rejects with `AbortError`; later calls
+   * reject. Idempotent.
+   */
+  terminate(): Promise<void>;
+}
+
+/** What a worker is asked to search for (the serializable part of the options). */
+export interface PrimeJobRequest {
+  bits: number;
+  kind: PrimeKind;
+}
+
+/** Outcome of one job, returned (never thrown) across the worker boundary. */
+export type PrimeJobResult =
+  | { kind: 'prime'; p: bigint }
+  | { kind: 'aborted' }
+  | { kind: 'error'; name: string; message: string; field?: string };
+
+/** The object each worker exposes through Comlink. */
+export interface PrimeWorkerApi {
+  /**
+   * Searches for one prime; resolves when found, cancelled or failed. `onProgress`, when
+   * given, is a Comlink proxy released by the worker when the job ends.
+   */
+  findPrime(jobId: number, request: PrimeJobRequest, onProgress?: (p: PrimeProgress) => void): Promise<PrimeJobResult>;
+  /** Aborts job `jobId` if it is running (the search stops at its next yield). */
+  cancel(jobId: number): void;
+}
