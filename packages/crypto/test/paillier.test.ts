@@ -4,6 +4,7 @@
  * negative tests for every key, plaintext, nonce and ciphertext validation.
  */
 import { readFileSync } from 'node:fs';
+import { inspect } from 'node:util';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CryptoError, FieldRangeError, FieldTypeError } from '../src/errors.ts';
@@ -256,6 +257,13 @@ describe('secret key validation', () => {
     const composite = P256 * P256;
     const key = paillierSecretKeyFromPrimes(composite, Q256, { allowInsecureSize: true, checkPrimality: false });
     expect(key.publicKey.n).toBe(composite * Q256);
+  });
+  it('hides the secret fields from util.inspect (console.log)', () => {
+    const text = inspect(skSmall, { depth: 5 });
+    expect(text).toMatch(/^PaillierSecretKey \{ bits: 512, /);
+    expect(text).not.toContain(skSmall.p.toString());
+    expect(text).not.toContain(skSmall.p.toString(16));
+    expect(() => JSON.stringify(skSmall)).toThrow(TypeError);
   });
   it('dispose drops the secret values and later use throws', () => {
     const key = paillierSecretKeyFromPrimes(P256, Q256, { allowInsecureSize: true });

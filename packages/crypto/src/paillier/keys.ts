@@ -162,7 +162,7 @@ export function paillierSecretKeyFromPrimes(p: bigint, q: bigint, opts: Paillier
   const lambda = lcm(pm1, qm1);
   const p2 = p * p;
   const q2 = q * q;
-  return {
+  const sk = {
     publicKey,
     p,
     q,
@@ -177,7 +177,17 @@ export function paillierSecretKeyFromPrimes(p: bigint, q: bigint, opts: Paillier
     q2InvP2: invert(q2, p2),
     nModPhiP2: n % (p * pm1),
     nModPhiQ2: n % (q * qm1),
-  } as PaillierSecretKey;
+  };
+  // Security: keep the factors out of console.log / util.inspect output (JSON.stringify
+  // already refuses bigints). Non-enumerable, so structured clone and equality ignore it.
+  Object.defineProperty(sk, INSPECT, { value: redactedInspect, enumerable: false });
+  return sk as unknown as PaillierSecretKey;
+}
+
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+
+function redactedInspect(this: PaillierSecretKey): string {
+  return `PaillierSecretKey { bits: ${this.publicKey.bits}, n: 0x${this.publicKey.n.toString(16).slice(0, 16)}…, <secret fields hidden> }`;
 }
 
 /**
