@@ -1,0 +1,160 @@
+/**
+ * Integer helpers shared by the Paillier proofs: signed exponents, sampling in ±2^k·M, Paillier
+ * encryption with an explicit nonce over raw moduli, ring-Pedersen commitments, and the checks
+ * verifiers run on received moduli and group elements of Z*_N.
+ *
+ * Proofs work on raw bigints (N, N², s, t) rather than key objects so statements stay plain,
+ * structured-clone-able data for the worker pool.
+ * @module
+ */
+import { modMul, modPow, modPowVartime } from '../backend/index.ts';
+import { bitLength } from '../bytes.ts';
+import { CryptoError, FieldRangeError, assertBigInt } from '../errors.ts';
+import { gcd, invert, mod } from '../modular.ts';
+import { randomInRange, randomZnStar, type RandomSource } from '../rng.ts';
+
+/** 2^k as a bigint. */
+export function pow2(k: number): bigint {
+  return 1n << BigInt(k);
+}
+
+/** A uniform integer in ±(2^bits·factor) = [−2^bits·factor, 2^bits·factor]. */
+export function sampleSigned(bits: number, factor: bigint, rng: RandomSource): bigint {
+  const bound = pow2(bits) * factor;
+  return randomInRange(-bound, bound + 1n, rng);
+}
+
+/** True when |x| ≤ bound. */
+export function inSymmetricRange(x: bigint, bound: bigint): boolean {
+  return x >= -bound && x <= bound;
+}
+
+/**
+ * base^e mod m for a PUBLIC signed exponent (negative e inverts the base first).
+ * @throws {CryptoError} if e < 0 and base is not invertible modulo m.
+ */
+export function powSignedVartime(base: bigint, e: bigint, m: bigint): bigint {
+  if (e >= 0n) return modPowVartime(base, e, m);
+  return modPowVartime(invert(base, m), -e, m);
+}
+
+/**
+ * base^e mod m for a SECRET signed exponent with |e| < 2^bits and a PUBLIC base.
+ * The exponent is shifted to E = e + 2^(bits+1), whose bit length is always bits + 2, raised
+ * with the regular ladder, and the public correction base^(−2^(bits+1)) is applied: no branch
+ * on the sign of e and no exponent-length leak.
+ * @throws {CryptoError} if |e| ≥ 2^bits (internal misuse) or the base is not invertible.
+ */
+export function powSignedSecret(base: bigint, e: bigint, m: bigint, bits: number): bigint {
+  const shift = pow2(bits + 1);
+  if (e <= -pow2(bits) || e >= pow2(bits)) throw new CryptoError('secret exponent exceeds its declared bound', 'exponent');
+  return modMul(modPow(base, e + shift, m), shiftCorrection(base, m, bits), m);
+}
+
+const CORRECTION_CACHE_SIZE = 64;
+const correctionCache = new Map<string, bigint>();
+
+/** base^(−2^(bits+1)) mod m for a public base, cached (ring-Pedersen s, t recur across proofs). */
+function shiftCorrection(base: bigint, m: bigint, bits: number): bigint {
+  const key = `${bits}:${m.toString(36)}:${base.toString(36)}`;
+  const hit = correctionCache.get(key);
+  if (hit !== undefined) return hit;
+  let c = invert(base, m);
+  for (let i = 0; i <= bits; i++) c = (c * c) % m;
+  if (correctionCache.size >= CORRECTION_CACHE_SIZE) correctionCache.delete(correctionCache.keys().next().value!);
+  correctionCache.set(key, c);
+  return c;
+}
+
+/**
+ * The inverse of a secret unit x modulo m, blinded: (x·u)^(-1)·u for a random unit u, so the
+ * variable-time extended Euclid never runs on x itself.
+ * @throws {CryptoError} if x is not invertible.
+ */
+export function invertBlinded(x: bigint, m: bigint, rng: RandomSource): bigint {
+  const u = randomZnStar(m, rng);
+  return modMul(invert(modMul(x, u, m), m), u, m);
+}
+
+/**
+ * Paillier encryption with g = N + 1 and an explicit nonce: (1 + N)^msg · r^N mod N², where
+ * (1 + N)^msg = 1 + (msg mod N)·N (so signed plaintexts are fine). The exponent N is public.
+ */
+export function paillierEncrypt(N: bigint, N2: bigint, msg: bigint, r: bigint): bigint {
+  const gm = (1n + mod(msg, N) * N) % N2;
+  return modMul(gm, modPowVartime(r, N, N2), N2);
+}
+
+/** s^x · t^y mod N̂ for SECRET signed exponents with |x| < 2^xBits, |y| < 2^yBits. */
+export function ringPedersenCommitSecret(
+  rp: { readonly N: bigint; readonly s: bigint; readonly t: bigint },
+  x: bigint,
+  y: bigint,
+  xBits: number,
+  yBits: number,
+): bigint {
+  return modMul(powSignedSecret(rp.s, x, rp.N, xBits), powSignedSecret(rp.t, y, rp.N, yBits), rp.N);
+}
+
+/** s^x · t^y mod N̂ for PUBLIC signed exponents (verifier side). */
+export function ringPedersenCommitVartime(
+  rp: { readonly N: bigint; readonly s: bigint; readonly t: bigint },
+  x: bigint,
+  y: bigint,
+): bigint {
+  return modMul(powSignedVartime(rp.s, x, rp.N), powSignedVartime(rp.t, y, rp.N), rp.N);
+}
+
+/** Bit length needed for the symmetric bound 2^bits·factor (used for secret-exponent ladders). */
+export function boundBits(bits: number, factor: bigint): number {
+  return bits + bitLength(factor);
+}
+
+/** True when 0 < x < m and gcd(x, m) = 1. */
+export function isUnit(x: bigint, m: bigint): boolean {
+  return x > 0n && x < m && gcd(x, m) === 1n;
+}
+
+/**
+ * Throws unless `x` is a bigint unit of Z*_m (0 < x < m, gcd(x, m) = 1).
+ * @throws {CryptoError} naming `field`.
+ */
+export function requireUnit(field: string, x: unknown, m: bigint): asserts x is bigint {
+  if (typeof x !== 'bigint') throw new CryptoError('expected an integer', field);
+  if (!isUnit(x, m)) throw new CryptoError('not an element of Z*_N (must be 0 < x < N with gcd(x, N) = 1)', field);
+}
+
+/**
+ * Verifier-side check of a received modulus: a bigint, odd, at least `minBits` bits.
+ * @throws {CryptoError} naming `field` (moduli below the minimum are refused).
+ */
+export function requireModulus(field: string, N: unknown, minBits: number): asserts N is bigint {
+  if (typeof N !== 'bigint') throw new CryptoError('expected an integer modulus', field);
+  if (N <= 0n || (N & 1n) === 0n) throw new CryptoError('modulus must be odd and positive', field);
+  const bits = bitLength(N);
+  if (bits < minBits) throw new CryptoError(`modulus has ${bits} bits, below the required ${minBits}`, field);
+}
+
+/**
+ * Throws unless `x` is a bigint with |x| ≤ bound.
+ * @throws {CryptoError} naming `field`.
+ */
+export function requireSymmetricRange(field: string, x: unknown, bound: bigint): asserts x is bigint {
+  if (typeof x !== 'bigint') throw new CryptoError('expected an integer', field);
+  if (!inSymmetricRange(x, bound)) throw new CryptoError('response out of range', field);
+}
+
+/**
+ * Fermat test to base 2 on a PUBLIC odd n > 3: false proves n composite. Every prime passes, so
+ * rejecting when this returns true refuses all primes (and, harmlessly, base-2 pseudoprimes).
+ */
+export function isFermatProbablePrimeVartime(n: bigint): boolean {
+  assertBigInt('n', n);
+  if (n <= 3n) throw new FieldRangeError('n', 'expected n > 3');
+  return modPowVartime(2n, n - 1n, n) === 1n;
+}
+
+/** Samples a unit of Z*_N (prover nonces). */
+export function sampleUnit(N: bigint, rng: RandomSource): bigint {
+  return randomZnStar(N, rng);
+}
