@@ -32,6 +32,7 @@ export function ensure({ quiet = false } = {}) {
   const frozen = existsSync(path.join(root, 'pnpm-lock.yaml')) ? '--frozen-lockfile' : '';
   log('installing workspace dependencies');
   run(`pnpm install ${frozen} --reporter=silent`, { env });
+  run('node packages/crypto/scripts/build-wasm.mjs'); // WebAssembly Montgomery backend (skips when up to date)
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) ensure();

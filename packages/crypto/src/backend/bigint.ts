@@ -8,6 +8,7 @@
  * @module
  */
 import { FieldRangeError } from '../errors.ts';
+import { runMultiExp, slidingWindowBits } from './multiexp.ts';
 import type { ModBackend } from './types.ts';
 
 const WINDOW = 4;
@@ -65,6 +66,28 @@ function modPowSliding(base: bigint, exp: bigint, m: bigint): bigint {
   return acc;
 }
 
+/** ∏ bases[i]^exps[i] mod m with interleaved sliding windows (public exponents). */
+function multiExpSliding(bases: readonly bigint[], exps: readonly bigint[], m: bigint): bigint {
+  if (bases.length !== exps.length) throw new FieldRangeError('exps', `expected ${bases.length} exponents, got ${exps.length}`);
+  for (let i = 0; i < bases.length; i++) checkArgs(bases[i]!, exps[i]!, m);
+  if (m <= 1n) throw new FieldRangeError('m', 'modulus must be > 1');
+  const widths = exps.map((e) => slidingWindowBits(e === 0n ? 0 : e.toString(2).length));
+  const tables = bases.map((g, i) => {
+    const b = g % m;
+    const b2 = (b * b) % m;
+    const odd: bigint[] = [b];
+    for (let t = 1; t < 1 << (widths[i]! - 1); t++) odd[t] = (odd[t - 1]! * b2) % m;
+    return odd;
+  });
+  let acc = 1n;
+  runMultiExp(exps, widths, {
+    set: (i, t) => (acc = tables[i]![t]!),
+    square: () => (acc = (acc * acc) % m),
+    multiply: (i, t) => (acc = (acc * tables[i]![t]!) % m),
+  });
+  return acc % m;
+}
+
 /** The BigInt backend (available everywhere). */
 export const bigintBackend: ModBackend = {
   name: 'bigint',
@@ -75,4 +98,5 @@ export const bigintBackend: ModBackend = {
     const r = (a * b) % m;
     return r < 0n ? r + m : r;
   },
+  multiExpVartime: multiExpSliding,
 };

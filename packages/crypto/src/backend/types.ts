@@ -20,4 +20,9 @@ export interface ModBackend {
   modPowVartime(base: bigint, exp: bigint, m: bigint): bigint;
   /** a·b mod m. */
   modMul(a: bigint, b: bigint, m: bigint): bigint;
+  /**
+   * ∏ bases[i]^exps[i] mod m for PUBLIC exponents (one shared chain of squarings).
+   * Optional: `multiExpVartime` in `./index.ts` falls back to one `modPowVartime` per base.
+   */
+  multiExpVartime?(bases: readonly bigint[], exps: readonly bigint[], m: bigint): bigint;
 }

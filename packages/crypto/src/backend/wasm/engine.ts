@@ -1,0 +1,336 @@
+/**
+ * The WebAssembly Montgomery backend: a {@link ModBackend} over one instance of the module
+ * compiled from packages/crypto/wasm/montgomery.wat (SIMD or scalar variant).
+ *
+ * Numbers cross the JS/WASM boundary as 32-bit words (through hex strings, the fastest
+ * BigInt conversion V8 offers) and are repacked into 27/28-bit limbs inside the module.
+ * Each odd modulus gets a Montgomery context (N, reversed N, R² mod N, R mod N, −N⁻¹ mod 2^w)
+ * in one of {@link CONTEXT_SLOTS} fixed memory slots, reused least-recently-used first, so
+ * a hot path allocates nothing but its result.
+ *
+ * Security: `modPow` runs the exponentiation entirely inside WebAssembly with fixed
+ * windows and a table scan that reads every entry (no branch or address depends on the
+ * exponent). The conversions around it use V8 BigInt, which is variable-time; the
+ * exponent words are wiped after use. docs/threat-model.md describes the remaining limits.
+ * @module
+ */
+import { FieldRangeError } from '../../errors.ts';
+import { bigintBackend } from '../bigint.ts';
+import { fixedWindowBits, runMultiExp, slidingWindowBits, slidingWindows } from '../multiexp.ts';
+import type { ModBackend } from '../types.ts';
+
+/** Largest modulus (in bits) handled in WebAssembly; larger ones go to the BigInt backend. */
+export const MAX_MODULUS_BITS = 8192;
+/** Number of cached Montgomery contexts (distinct moduli) kept at once. */
+export const CONTEXT_SLOTS = 16;
+
+/** The functions exported by the compiled module (pointers are byte addresses). */
+export interface MontgomeryExports {
+  readonly memory: WebAssembly.Memory;
+  mont_mul(r: number, rr: number, a: number, br: number, ctx: number): void;
+  mont_sqr(r: number, rr: number, a: number, ar: number, ctx: number): void;
+  final_sub(r: number, ctx: number): void;
+  unpack(dst: number, src: number, nwords: number, n: number, w: number, P: number): void;
+  pack(dst: number, src: number, n: number, w: number, nwords: number): void;
+  reverse(dst: number, src: number, n: number): void;
+  select_ct(dst: number, table: number, count: number, stride: number, d: number): void;
+  modexp_ct(
+    ctx: number, out: number, base: number, exp: number, ebits: number, win: number,
+    table: number, acc: number, accr: number, sel: number,
+  ): void;
+}
+
+/** Limb layout for a modulus of `bits` bits: n limbs of w bits, stride P ≥ n + 3 (multiple of 4), R = 2^(w·n) ≥ 4N. */
+export function limbLayout(bits: number): { n: number; w: number; P: number } {
+  let w = 28;
+  let n = Math.ceil((bits + 2) / w);
+  if (n > 255) {
+    w = 27;
+    n = Math.ceil((bits + 2) / w);
+  }
+  return { n, w, P: (n + 6) & ~3 };
+}
+
+const P_MAX = limbLayout(MAX_MODULUS_BITS).P;
+const VEC = P_MAX * 4; // bytes per vector
+const HEADER = 64;
+const SLOT = HEADER + 5 * VEC;
+const TABLE_ENTRIES = 64;
+// static layout (byte addresses); 0 … 63 hold the module's lane masks
+const SLOTS_AT = 64;
+const SCRATCH_AT = SLOTS_AT + CONTEXT_SLOTS * SLOT;
+const SCRATCH = ['m', 'tmp', 'words', 'base', 'acc', 'accr', 'sel', 'out', 'g2', 'g2r', 'junk'] as const;
+type ScratchName = (typeof SCRATCH)[number];
+const TABLE_AT = SCRATCH_AT + SCRATCH.length * VEC;
+const DYNAMIC_AT = TABLE_AT + TABLE_ENTRIES * VEC;
+const PAGE = 65536;
+
+function scratch(name: ScratchName): number {
+  return SCRATCH_AT + SCRATCH.indexOf(name) * VEC;
+}
+const M = scratch('m');
+const TMP = scratch('tmp');
+const WORDS = scratch('words');
+const BASE = scratch('base');
+const ACC = scratch('acc');
+const ACCR = scratch('accr');
+const SEL = scratch('sel');
+const OUT = scratch('out');
+const G2 = scratch('g2');
+const G2R = scratch('g2r');
+const JUNK = scratch('junk');
+
+/** A cached Montgomery context: where its header lives and its shape. */
+interface Context {
+  readonly m: bigint;
+  readonly ptr: number;
+  readonly n: number;
+  readonly w: number;
+  readonly P: number;
+  /** 32-bit words of a number below the modulus. */
+  readonly words: number;
+  readonly r2rev: number;
+  readonly oneRev: number;
+}
+
+function bitLen(x: bigint): number {
+  return x === 0n ? 0 : x.toString(2).length;
+}
+
+function checkArgs(base: bigint, exp: bigint, m: bigint): void {
+  if (m <= 1n) throw new FieldRangeError('m', 'modulus must be > 1');
+  if (exp < 0n) throw new FieldRangeError('exp', 'negative exponent (use invert first)');
+  if (base < 0n) throw new FieldRangeError('base', 'negative base');
+  if ((m & 1n) === 0n) throw new FieldRangeError('m', 'the WebAssembly Montgomery backend needs an odd modulus');
+}
+
+/** −x⁻¹ mod 2^32 for odd x (Newton: each step doubles the correct low bits from 3). */
+function negInverse32(x: number): number {
+  let inv = x;
+  for (let i = 0; i < 4; i++) inv = Math.imul(inv, 2 - Math.imul(x, inv));
+  return Math.imul(inv, -1);
+}
+
+/** One instantiated module with its memory map, context cache and conversions. */
+class Engine {
+  private readonly x: MontgomeryExports;
+  private u32: Uint32Array;
+  private readonly contexts = new Map<bigint, Context>();
+  private readonly freeSlots: number[] = [];
+
+  constructor(exports: MontgomeryExports) {
+    this.x = exports;
+    this.u32 = new Uint32Array(exports.memory.buffer);
+    this.reserve(0);
+    for (let i = CONTEXT_SLOTS - 1; i >= 0; i--) this.freeSlots.push(SLOTS_AT + i * SLOT);
+  }
+
+  /** Makes sure bytes [DYNAMIC_AT, DYNAMIC_AT + bytes) exist; returns the fresh word view. */
+  reserve(bytes: number): Uint32Array {
+    const need = DYNAMIC_AT + bytes;
+    const have = this.x.memory.buffer.byteLength;
+    if (need > have) this.x.memory.grow(Math.ceil((need - have) / PAGE));
+    if (this.u32.buffer !== this.x.memory.buffer) this.u32 = new Uint32Array(this.x.memory.buffer);
+    return this.u32;
+  }
+
+  /** Writes x (< 2^(32·nwords)) as little-endian words at byte address p. */
+  writeWords(p: number, x: bigint, nwords: number): void {
+    const u32 = this.u32;
+    const hex = x.toString(16);
+    let end = hex.length;
+    const at = p >>> 2;
+    for (let i = 0; i < nwords; i++) {
+      const start = end - 8;
+      u32[at + i] = end <= 0 ? 0 : parseInt(hex.slice(start < 0 ? 0 : start, end), 16);
+      end = start;
+    }
+  }
+
+  /** Reads nwords little-endian words at byte address p as a bigint. */
+  readWords(p: number, nwords: number): bigint {
+    const u32 = this.u32;
+    const at = p >>> 2;
+    let hex = '0x';
+    for (let i = nwords - 1; i >= 0; i--) hex += u32[at + i]!.toString(16).padStart(8, '0');
+    return BigInt(hex);
+  }
+
+  /** dst (P limbs) ← x < 2^(w·n). */
+  load(dst: number, x: bigint, c: Context): void {
+    this.writeWords(WORDS, x, c.words);
+    this.x.unpack(dst, WORDS, c.words, c.n, c.w, c.P);
+  }
+
+  /** The normal-form value of the n-limb vector at src. */
+  store(src: number, c: Context): bigint {
+    this.x.pack(WORDS, src, c.n, c.w, c.words);
+    return this.readWords(WORDS, c.words);
+  }
+
+  zero(p: number, bytes: number): void {
+    this.u32.fill(0, p >>> 2, (p + bytes) >>> 2);
+  }
+
+  /** The cached context for odd m (created, possibly evicting the least recently used). */
+  context(m: bigint): Context {
+    const hit = this.contexts.get(m);
+    if (hit !== undefined) {
+      this.contexts.delete(m);
+      this.contexts.set(m, hit);
+      return hit;
+    }
+    let ptr = this.freeSlots.pop();
+    if (ptr === undefined) {
+      const [oldest, old] = this.contexts.entries().next().value as [bigint, Context];
+      this.contexts.delete(oldest);
+      ptr = old.ptr;
+    }
+    const bits = bitLen(m);
+    const { n, w, P } = limbLayout(bits);
+    const vec = (i: number) => ptr + HEADER + i * VEC;
+    const c: Context = { m, ptr, n, w, P, words: Math.ceil((w * n) / 32), r2rev: vec(2), oneRev: vec(4) };
+    this.zero(ptr, SLOT);
+    const u32 = this.u32;
+    const h = ptr >>> 2;
+    this.load(vec(0), m, c);
+    this.x.reverse(vec(1), vec(0), n);
+    const R = 1n << BigInt(w * n);
+    this.load(TMP, (R * R) % m, c);
+    this.x.reverse(vec(2), TMP, n);
+    this.load(vec(3), R % m, c);
+    u32[(vec(4) >>> 2) + n - 1] = 1;
+    u32[h] = n;
+    u32[h + 1] = w;
+    u32[h + 2] = negInverse32(Number(m & 0xffffffffn)) & ((1 << w) - 1);
+    u32[h + 3] = P;
+    u32[h + 4] = vec(0);
+    u32[h + 5] = vec(1);
+    u32[h + 6] = M;
+    u32[h + 7] = vec(2);
+    u32[h + 8] = vec(3);
+    u32[h + 9] = vec(4);
+    u32[h + 10] = TMP;
+    this.contexts.set(m, c);
+    return c;
+  }
+
+  /** base^exp mod m, secret exponent: fixed windows in WebAssembly. */
+  modPow(base: bigint, exp: bigint, m: bigint): bigint {
+    checkArgs(base, exp, m);
+    if (bitLen(m) > MAX_MODULUS_BITS) return bigintBackend.modPow(base, exp, m);
+    const c = this.context(m);
+    const ebits = Math.max(bitLen(exp), bitLen(m));
+    const win = fixedWindowBits(ebits);
+    const ewords = (ebits >>> 5) + 3;
+    this.reserve(ewords * 4);
+    this.load(BASE, base >= m ? base % m : base, c);
+    this.writeWords(DYNAMIC_AT, exp, ewords);
+    const stride = c.P * 4;
+    this.zero(TABLE_AT, stride << win);
+    for (const v of [ACC, ACCR, SEL]) this.zero(v, stride);
+    this.x.modexp_ct(c.ptr, OUT, BASE, DYNAMIC_AT, ebits, win, TABLE_AT, ACC, ACCR, SEL);
+    this.zero(DYNAMIC_AT, ewords * 4);
+    return this.store(OUT, c);
+  }
+
+  /** Leaves the Montgomery domain: OUT ← acc·R⁻¹ mod m, fully reduced, as a bigint. */
+  private finish(acc: number, c: Context): bigint {
+    this.x.mont_mul(OUT, JUNK, acc, c.oneRev, c.ptr);
+    this.x.final_sub(OUT, c.ptr);
+    return this.store(OUT, c);
+  }
+
+  /**
+   * Builds at `table` the odd powers g, g³, …, g^(2^k − 1) in Montgomery form (stride P
+   * limbs) of g = base mod m; returns nothing, leaves g·R reversed at G2R's neighbour.
+   */
+  private oddPowers(table: number, base: bigint, k: number, c: Context): void {
+    const x = this.x;
+    const stride = c.P * 4;
+    this.zero(table, stride << (k - 1));
+    this.load(BASE, base >= c.m ? base % c.m : base, c);
+    x.mont_mul(table, JUNK, BASE, c.r2rev, c.ptr);
+    if (k === 1) return;
+    x.mont_sqr(G2, G2R, table, JUNK, c.ptr);
+    for (let t = 1; t < 1 << (k - 1); t++) x.mont_mul(table + t * stride, JUNK, table + (t - 1) * stride, G2R, c.ptr);
+  }
+
+  /** base^exp mod m, public exponent: sliding windows driven from JS. */
+  modPowVartime(base: bigint, exp: bigint, m: bigint): bigint {
+    checkArgs(base, exp, m);
+    if (bitLen(m) > MAX_MODULUS_BITS) return bigintBackend.modPowVartime(base, exp, m);
+    if (exp === 0n) return 1n;
+    const c = this.context(m);
+    const k = slidingWindowBits(bitLen(exp));
+    for (const v of [ACC, ACCR, G2, G2R, JUNK]) this.zero(v, c.P * 4);
+    this.oddPowers(TABLE_AT, base, k, c);
+    return this.runSingle(TABLE_AT, exp, k, c);
+  }
+
+  private runSingle(table: number, exp: bigint, k: number, c: Context): bigint {
+    const x = this.x;
+    const stride = c.P * 4;
+    const ctx = c.ptr;
+    const { ends, digits } = slidingWindows(exp, k);
+    let p = ends[0]!;
+    this.u32.copyWithin(ACC >>> 2, (table + ((digits[0]! - 1) >> 1) * stride) >>> 2, (table + ((digits[0]! + 1) >> 1) * stride) >>> 2);
+    x.reverse(ACCR, ACC, c.n);
+    for (let j = 1; j < ends.length; j++) {
+      const e = ends[j]!;
+      for (; p > e; p--) x.mont_sqr(ACC, ACCR, ACC, ACCR, ctx);
+      x.mont_mul(ACC, ACCR, table + ((digits[j]! - 1) >> 1) * stride, ACCR, ctx);
+    }
+    for (; p > 0; p--) x.mont_sqr(ACC, ACCR, ACC, ACCR, ctx);
+    return this.finish(ACC, c);
+  }
+
+  /** ∏ bases[i]^exps[i] mod m, public exponents: interleaved sliding windows. */
+  multiExpVartime(bases: readonly bigint[], exps: readonly bigint[], m: bigint): bigint {
+    if (bases.length !== exps.length) throw new FieldRangeError('exps', `expected ${bases.length} exponents, got ${exps.length}`);
+    for (let i = 0; i < bases.length; i++) checkArgs(bases[i]!, exps[i]!, m);
+    if (m <= 1n) throw new FieldRangeError('m', 'modulus must be > 1');
+    if ((m & 1n) === 0n) checkArgs(0n, 0n, m);
+    if (bitLen(m) > MAX_MODULUS_BITS) return bigintBackend.multiExpVartime!(bases, exps, m);
+    const c = this.context(m);
+    const stride = c.P * 4;
+    const widths = exps.map((e) => slidingWindowBits(bitLen(e)));
+    const offsets: number[] = [];
+    let total = 0;
+    for (const k of widths) {
+      offsets.push(DYNAMIC_AT + total * stride);
+      total += 1 << (k - 1);
+    }
+    this.reserve(total * stride);
+    for (const v of [ACC, ACCR, G2, G2R, JUNK]) this.zero(v, stride);
+    for (let i = 0; i < bases.length; i++) if (exps[i]! > 0n) this.oddPowers(offsets[i]!, bases[i]!, widths[i]!, c);
+    const x = this.x;
+    const ctx = c.ptr;
+    const u32 = this.u32;
+    const started = runMultiExp(exps, widths, {
+      set: (i, t) => {
+        const from = offsets[i]! + t * stride;
+        u32.copyWithin(ACC >>> 2, from >>> 2, (from + stride) >>> 2);
+        x.reverse(ACCR, ACC, c.n);
+      },
+      square: () => x.mont_sqr(ACC, ACCR, ACC, ACCR, ctx),
+      multiply: (i, t) => x.mont_mul(ACC, ACCR, offsets[i]! + t * stride, ACCR, ctx),
+    });
+    return started ? this.finish(ACC, c) : 1n;
+  }
+}
+
+/**
+ * Wraps an instantiated Montgomery module as a backend named `name`
+ * (`"wasm-simd"` or `"wasm-scalar"`).
+ */
+export function createWasmBackend(exports: MontgomeryExports, name: string): ModBackend {
+  const engine = new Engine(exports);
+  return {
+    name,
+    modPow: (base, exp, m) => engine.modPow(base, exp, m),
+    modPowVartime: (base, exp, m) => engine.modPowVartime(base, exp, m),
+    modMul: (a, b, m) => bigintBackend.modMul(a, b, m),
+    multiExpVartime: (bases, exps, m) => engine.multiExpVartime(bases, exps, m),
+  };
+}
