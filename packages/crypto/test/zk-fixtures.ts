@@ -102,3 +102,26 @@ export function expectStrictDecoding(
     expect(() => decode({ ...encoded, [f]: 12 }), `number ${f}`).toThrowError(new RegExp(`^${f}:`));
   }
 }
+
+/**
+ * The two ring-Pedersen parameter sets of the Taurus fixture: (N, s, t) from
+ * pkg/pedersen/pedersen_test.go and pkg/zk/default.go (N = p2·q2), with the factors of N.
+ */
+export function taurusRingPedersen(): { N: bigint; s: bigint; t: bigint; p: bigint; q: bigint }[] {
+  const url = new URL('../../../vectors/paillier/taurus-multi-party-sig-extracted/hardcoded_primes.json', import.meta.url);
+  const json = JSON.parse(readFileSync(url, 'utf8')) as { constants: TaurusConstant[] };
+  const get = (file: string, v: string): bigint => {
+    const c = json.constants.find((k) => k.file.endsWith(file) && k.var === v);
+    if (!c) throw new Error(`fixture constant ${file}:${v} missing`);
+    return BigInt('0x' + c.hex);
+  };
+  const sets = [
+    { file: 'pedersen/pedersen_test.go', p: 'p', q: 'q' },
+    { file: 'zk/default.go', p: 'p2', q: 'q2' },
+  ];
+  return sets.map(({ file, p, q }) => {
+    const P = get(file, p);
+    const Q = get(file, q);
+    return { N: P * Q, s: get(file, 's'), t: get(file, 't'), p: P, q: Q };
+  });
+}
