@@ -159,36 +159,6 @@ export function sampleUnit(N: bigint, rng: RandomSource): bigint {
   return randomZnStar(N, rng);
 }
 
-/** Precomputation for CRT exponentiation modulo N = p·q with secret primes p ≠ q. */
-export interface CrtContext {
-  readonly p: bigint;
-  readonly q: bigint;
-  readonly N: bigint;
-  /** q^(−1) mod p, computed by Fermat (regular ladder, no extended Euclid on secrets). */
-  readonly qInvP: bigint;
-}
-
-/** Builds a {@link CrtContext} for primes p ≠ q. Security: holds the factorization; never send. */
-export function crtContext(p: bigint, q: bigint): CrtContext {
-  return { p, q, N: p * q, qInvP: modPow(q % p, p - 2n, p) };
-}
-
-/** Recombines x_p mod p and x_q mod q into x mod N (Garner). */
-export function crtCombine(ctx: CrtContext, xp: bigint, xq: bigint): bigint {
-  const h = modMul(((xp - xq) % ctx.p + ctx.p) % ctx.p, ctx.qInvP, ctx.p);
-  return xq + ctx.q * h;
-}
-
-/**
- * base^exp mod N for a SECRET exponent exp ≥ 0 and a base coprime to N, through the factors
- * (exponents reduced mod p − 1 and q − 1, two half-size regular ladders).
- */
-export function crtPowSecret(ctx: CrtContext, base: bigint, exp: bigint): bigint {
-  const xp = modPow(base % ctx.p, exp % (ctx.p - 1n), ctx.p);
-  const xq = modPow(base % ctx.q, exp % (ctx.q - 1n), ctx.q);
-  return crtCombine(ctx, xp, xq);
-}
-
 /** The Legendre symbol (a / p) for an odd prime p by Euler's criterion (regular ladder): 1, −1 or 0. */
 export function legendreSecret(a: bigint, p: bigint): 1 | -1 | 0 {
   const r = modPow(mod(a, p), (p - 1n) >> 1n, p);

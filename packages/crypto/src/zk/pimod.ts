@@ -22,7 +22,7 @@
  * Encoding (`kind: "pimod"`): w, x[m], z[m] as ⌈|N|/8⌉-byte hex, a[m], b[m] as booleans.
  * @module
  */
-import { modMul, modPow, modPowVartime } from '../backend/index.ts';
+import { createCrtContext, crtCombine, crtModPow, modMul, modPow, modPowVartime } from '../backend/index.ts';
 import { bitLength } from '../bytes.ts';
 import { CryptoError, FieldRangeError, assertBigInt } from '../errors.ts';
 import { gcd, jacobi } from '../modular.ts';
@@ -30,9 +30,6 @@ import { randomBelow, systemRng, type RandomSource } from '../rng.ts';
 import { Transcript, type TranscriptBinding } from '../transcript.ts';
 import { envelope, hexUnsigned, openEnvelope, readArray, readBoolean, readUnsigned, type EncodedProof } from './codec.ts';
 import {
-  crtCombine,
-  crtContext,
-  crtPowSecret,
   invertBlinded,
   isFermatProbablePrimeVartime,
   legendreSecret,
@@ -105,7 +102,7 @@ export function provePiMod(
   assertBigInt('q', q);
   if (p * q !== N) throw new FieldRangeError('witness', 'p·q ≠ N');
   if ((p & 3n) !== 3n || (q & 3n) !== 3n || p === q) throw new FieldRangeError('witness', 'p and q must be distinct primes ≡ 3 (mod 4)');
-  const ctx = crtContext(p, q);
+  const ctx = createCrtContext(p, q, 1);
   const phi = (p - 1n) * (q - 1n);
   if (gcd(N, phi) !== 1n) throw new FieldRangeError('witness', 'gcd(N, φ(N)) ≠ 1');
   // N⁻¹ mod φ(N): one blinded inversion per proof (Euclid never runs on N mod φ itself).
@@ -133,10 +130,10 @@ export function provePiMod(
     if (ai) yPrime = N - yPrime;
     const xp = modPow(yPrime % p, rootExpP, p);
     const xq = modPow(yPrime % q, rootExpQ, q);
-    x.push(crtCombine(ctx, xp, xq));
+    x.push(crtCombine(xp, xq, ctx));
     a.push(ai);
     b.push(bi);
-    z.push(crtPowSecret(ctx, y, nInv));
+    z.push(crtModPow(y, nInv, ctx));
   }
   return { w, x, a, b, z };
 }

@@ -15,12 +15,12 @@
  * A_i ∈ [1, N̂), z_i ∈ [0, N̂).
  * @module
  */
-import { modMul, modPowVartime } from '../backend/index.ts';
+import { createCrtContext, crtModPow, modMul, modPowVartime } from '../backend/index.ts';
 import { CryptoError, assertBigInt } from '../errors.ts';
 import { randomBelow, systemRng, type RandomSource } from '../rng.ts';
 import { Transcript, type TranscriptBinding } from '../transcript.ts';
 import { envelope, hexUnsigned, openEnvelope, readArray, readUnsigned, type EncodedProof } from './codec.ts';
-import { crtContext, crtPowSecret, requireUnit } from './math.ts';
+import { requireUnit } from './math.ts';
 import { CGGMP21_PARAMS, absorbParams, validateProofParams, type PaillierProofParams } from './params.ts';
 import { ringPedersenElementBytes, validateRingPedersenParams, type RingPedersenParams, type RingPedersenSecret } from './ring-pedersen.ts';
 
@@ -64,15 +64,15 @@ export function provePiPrm(
   validateProofParams(params);
   assertBigInt('lambda', witness.lambda);
   if (witness.p * witness.q !== statement.N) throw new CryptoError('p·q ≠ N̂', 'witness');
-  const ctx = crtContext(witness.p, witness.q);
+  const ctx = createCrtContext(witness.p, witness.q, 1);
   const phi = (witness.p - 1n) * (witness.q - 1n);
-  if (crtPowSecret(ctx, statement.t, witness.lambda) !== statement.s) throw new CryptoError('t^λ ≠ s', 'lambda');
+  if (crtModPow(statement.t, witness.lambda, ctx) !== statement.s) throw new CryptoError('t^λ ≠ s', 'lambda');
   const a: bigint[] = [];
   const A: bigint[] = [];
   for (let i = 0; i < params.prmRounds; i++) {
     const ai = randomBelow(phi, rng);
     a.push(ai);
-    A.push(crtPowSecret(ctx, statement.t, ai));
+    A.push(crtModPow(statement.t, ai, ctx));
   }
   const e = challenges(binding, statement, A, params);
   const z = a.map((ai, i) => (e[i] ? (ai + witness.lambda) % phi : ai));

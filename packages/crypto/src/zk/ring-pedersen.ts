@@ -14,7 +14,8 @@
 import { bitLength } from '../bytes.ts';
 import { CryptoError, FieldRangeError, assertBigInt } from '../errors.ts';
 import { randomBelow, systemRng, type RandomSource } from '../rng.ts';
-import { crtContext, crtPowSecret, requireModulus, requireUnit, sampleUnit } from './math.ts';
+import { createCrtContext, crtModPow } from '../backend/index.ts';
+import { requireModulus, requireUnit, sampleUnit } from './math.ts';
 import { MIN_MODULUS_BITS } from './params.ts';
 
 /** Public ring-Pedersen parameters (N̂, s, t). Plain data. */
@@ -52,19 +53,19 @@ export function generateRingPedersen(
   if (p < 3n || (p & 1n) === 0n) throw new FieldRangeError('p', 'expected an odd prime');
   if (q < 3n || (q & 1n) === 0n) throw new FieldRangeError('q', 'expected an odd prime');
   if (p === q) throw new FieldRangeError('q', 'p and q must differ');
-  const ctx = crtContext(p, q);
-  const N = ctx.N;
+  const ctx = createCrtContext(p, q, 1);
+  const N = ctx.m;
   const phi = (p - 1n) * (q - 1n);
   let t: bigint;
   do {
     const tau = sampleUnit(N, rng);
-    t = crtPowSecret(ctx, tau, 2n);
+    t = crtModPow(tau, 2n, ctx);
   } while (t === 1n);
   let lambda: bigint;
   let s: bigint;
   do {
     lambda = 1n + randomBelow(phi - 1n, rng);
-    s = crtPowSecret(ctx, t, lambda);
+    s = crtModPow(t, lambda, ctx);
   } while (s === 1n);
   return { params: { N, s, t }, secret: { lambda, p, q } };
 }
