@@ -60,25 +60,31 @@ let loading: Promise<WasmBackends> | undefined;
 
 /**
  * Compiles and instantiates the scalar variant and, where supported, the SIMD variant.
- * Memoized: every call returns the same promise.
+ * Memoized: every call returns the same promise once it has succeeded (a failure is
+ * forgotten, so a later call retries, e.g. after a build).
  * @throws {CryptoError} (rejects) if WebAssembly is missing or the generated module was not built.
  */
 export function loadWasmBackends(): Promise<WasmBackends> {
-  loading ??= (async () => {
-    if (!wasmSupported()) throw new CryptoError('WebAssembly is not available in this engine');
-    let generated: typeof import('./montgomery.generated.js');
-    try {
-      generated = await import('./montgomery.generated.js');
-    } catch (cause) {
-      throw new CryptoError(
-        `the WebAssembly module is not built (run node packages/crypto/scripts/build-wasm.mjs): ${String(cause)}`,
-      );
-    }
-    const scalar = createWasmBackend(await instantiate(decodeBase64(generated.scalarWasmBase64)), 'wasm-scalar');
-    const simd = wasmSimdSupported()
-      ? createWasmBackend(await instantiate(decodeBase64(generated.simdWasmBase64)), 'wasm-simd')
-      : undefined;
-    return { simd, scalar };
-  })();
+  loading ??= load().catch((e: unknown) => {
+    loading = undefined;
+    throw e;
+  });
   return loading;
+}
+
+async function load(): Promise<WasmBackends> {
+  if (!wasmSupported()) throw new CryptoError('WebAssembly is not available in this engine');
+  let generated: typeof import('./montgomery.generated.js');
+  try {
+    generated = await import('./montgomery.generated.js');
+  } catch (cause) {
+    throw new CryptoError(
+      `the WebAssembly module is not built (run node packages/crypto/scripts/build-wasm.mjs): ${String(cause)}`,
+    );
+  }
+  const scalar = createWasmBackend(await instantiate(decodeBase64(generated.scalarWasmBase64)), 'wasm-scalar');
+  const simd = wasmSimdSupported()
+    ? createWasmBackend(await instantiate(decodeBase64(generated.simdWasmBase64)), 'wasm-simd')
+    : undefined;
+  return { simd, scalar };
 }

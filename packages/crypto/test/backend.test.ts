@@ -1,0 +1,295 @@
+/**
+ * One suite for every modular-exponentiation backend (bigint, wasm-scalar, wasm-simd):
+ * results against an independent BigInt reference over random and edge values, moduli of
+ * every supported size (and beyond, where WebAssembly hands over to BigInt), argument
+ * errors, the context cache, multi-exponentiation and the CRT helpers.
+ *
+ * The WebAssembly module is built here first if it is missing (the build skips itself
+ * when up to date), so the suite also runs straight from `vitest` on a fresh checkout.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { FieldRangeError } from '../src/errors.ts';
+import { createSeededRng } from '../src/testing/seeded-rng.ts';
+import { randomBits } from '../src/rng.ts';
+import type { ModBackend } from '../src/backend/types.ts';
+
+execFileSync(process.execPath, [fileURLToPath(new URL('../scripts/build-wasm.mjs', import.meta.url))], { stdio: 'inherit' });
+const api = await import('../src/backend/index.ts');
+const { limbLayout, MAX_MODULUS_BITS, CONTEXT_SLOTS } = await import('../src/backend/wasm/engine.ts');
+const wasm = await api.loadWasmBackends();
+
+const rng = createSeededRng('tessera backend.test');
+const rand = (bits: number): bigint => (bits <= 0 ? 0n : randomBits(bits, rng));
+
+/** Reference right-to-left square-and-multiply, independent of every backend. */
+function refPow(b: bigint, e: bigint, m: bigint): bigint {
+  let r = 1n % m;
+  b %= m;
+  while (e > 0n) {
+    if (e & 1n) r = (r * b) % m;
+    b = (b * b) % m;
+    e >>= 1n;
+  }
+  return r;
+}
+
+/** A random odd modulus of exactly `bits` bits. */
+function oddModulus(bits: number): bigint {
+  if (bits === 2) return 3n;
+  return (1n << BigInt(bits - 1)) | rand(bits - 1) | 1n;
+}
+
+/** Odd moduli whose top limb (in the WebAssembly layout) is all ones. */
+function allOnesTopLimb(bits: number): bigint {
+  const { w, n } = limbLayout(bits);
+  const low = BigInt(w * (n - 1));
+  if (BigInt(bits) <= low) return (1n << BigInt(bits)) - 1n;
+  return ((1n << BigInt(bits)) - (1n << low)) | rand(Number(low)) | 1n;
+}
+
+const SIZES = [2, 3, 8, 26, 27, 28, 29, 30, 55, 56, 57, 64, 100, 127, 128, 254, 255, 256, 384, 512, 1023, 1024,
+  1536, 2048, 3072, 4096, 7138, 7139, 7140, 7141, 8192];
+
+/** One exponentiation with its reference result, shared by every backend. */
+interface Case {
+  readonly b: bigint;
+  readonly e: bigint;
+  readonly m: bigint;
+  readonly want: bigint;
+  readonly label: string;
+}
+const pow = (b: bigint, e: bigint, m: bigint, label: string): Case => ({ b, e, m, want: refPow(b, e, m), label });
+
+/** Random values at every size; every second modulus has an all-ones top limb. */
+const RANDOM_CASES: Case[] = SIZES.flatMap((bits) =>
+  Array.from({ length: bits > 4096 ? 1 : bits > 1024 ? 2 : 4 }, (_, r) =>
+    pow(rand(bits + 3), rand(bits > 4096 ? 300 : bits + 7), r % 2 === 1 ? allOnesTopLimb(bits) : oddModulus(bits), `${bits} bits #${r}`),
+  ),
+);
+
+/** Full-length exponents at the largest sizes (N² for a 2048-bit N, and 8192 bits). */
+const FULL_CASES: Case[] = [4096, 8192].map((bits) => pow(rand(bits - 1), rand(bits), oddModulus(bits), `${bits} bits, full exponent`));
+
+/** Edge bases (0, 1, N−1, N, ≥ N, ≥ R) × edge exponents (0, 1, 2, N−1, longer than N) × edge moduli. */
+const EDGE_CASES: Case[] = [2, 28, 56, 1024, 2048].flatMap((bits) =>
+  [oddModulus(bits), allOnesTopLimb(bits), (1n << BigInt(bits)) - 1n, (1n << BigInt(bits - 1)) + 1n].flatMap((m) => {
+    const big = bits >= 1024;
+    const bases = big ? [0n, 1n, m - 1n, m, 2n * m + 5n] : [0n, 1n, 2n, m - 1n, m, m + 1n, 2n * m + 5n, (1n << BigInt(bits + 40)) + 3n];
+    const exps = big ? [0n, 1n, 2n, m - 1n, rand(bits + 70)] : [0n, 1n, 2n, 3n, m - 1n, m, m + 1n, rand(bits + 70), (1n << BigInt(bits + 5)) - 1n];
+    return bases.flatMap((b) => exps.map((e) => pow(b, e, m, `${b}^${e} mod ${m}`)));
+  }),
+);
+
+const backends: ModBackend[] = [api.bigintBackend, wasm.scalar, ...(wasm.simd ? [wasm.simd] : [])];
+
+describe('backend selection', () => {
+  it('loads both WebAssembly variants on this engine and makes SIMD the active backend', async () => {
+    expect(api.wasmSimdSupported()).toBe(true);
+    expect(wasm.simd?.name).toBe('wasm-simd');
+    expect(wasm.scalar.name).toBe('wasm-scalar');
+    expect((await api.backendReady()).name).toBe('wasm-simd');
+    expect(api.getBackend().name).toBe('wasm-simd');
+  });
+
+  it('routes the module functions through setBackend', () => {
+    const before = api.getBackend();
+    const calls: string[] = [];
+    const spy: ModBackend = {
+      name: 'spy',
+      modPow: (b, e, m) => (calls.push('modPow'), api.bigintBackend.modPow(b, e, m)),
+      modPowVartime: (b, e, m) => (calls.push('modPowVartime'), api.bigintBackend.modPowVartime(b, e, m)),
+      modMul: (a, b, m) => (calls.push('modMul'), api.bigintBackend.modMul(a, b, m)),
+    };
+    try {
+      api.setBackend(spy);
+      expect(api.modPow(3n, 5n, 7n)).toBe(5n);
+      expect(api.modPowVartime(3n, 5n, 7n)).toBe(5n);
+      expect(api.modMul(3n, 5n, 7n)).toBe(1n);
+      // no multiExpVartime on the spy: one modPowVartime per base, multiplied with modMul
+      expect(api.multiExpVartime([2n, 3n], [3n, 2n], 11n)).toBe((8n * 9n) % 11n);
+      expect(calls).toEqual(['modPow', 'modPowVartime', 'modMul', 'modPowVartime', 'modMul', 'modPowVartime', 'modMul']);
+      expect(() => api.modPow(1 as unknown as bigint, 1n, 7n)).toThrow(TypeError);
+    } finally {
+      api.setBackend(before);
+    }
+  });
+
+  it('chooses limb layouts with R ≥ 4N and room for the padded chunk reads', () => {
+    for (let bits = 2; bits <= MAX_MODULUS_BITS; bits++) {
+      const { n, w, P } = limbLayout(bits);
+      expect(w * n).toBeGreaterThanOrEqual(bits + 2);
+      expect(P % 4).toBe(0);
+      expect(P).toBeGreaterThanOrEqual(n + 3);
+      // each accumulator lane sums at most n + 1 products of two w-bit limbs
+      expect(BigInt(n + 1) * ((1n << BigInt(w)) - 1n) ** 2n < 1n << 64n).toBe(true);
+    }
+  });
+});
+
+describe.each(backends.map((b) => [b.name, b] as const))('%s backend', (name, backend) => {
+  const isWasm = name !== 'bigint';
+
+  it('matches the reference for random values at every supported size', () => {
+    for (const c of RANDOM_CASES) {
+      expect(backend.modPow(c.b, c.e, c.m), c.label).toBe(c.want);
+      expect(backend.modPowVartime(c.b, c.e, c.m), `${c.label} (vartime)`).toBe(c.want);
+    }
+  });
+
+  it('handles full-length exponents at 4096 and 8192 bits', () => {
+    for (const c of FULL_CASES) {
+      expect(backend.modPow(c.b, c.e, c.m), c.label).toBe(c.want);
+      expect(backend.modPowVartime(c.b, c.e, c.m), `${c.label} (vartime)`).toBe(c.want);
+    }
+  });
+
+  it('handles edge bases, exponents and moduli', () => {
+    for (const c of EDGE_CASES) {
+      expect(backend.modPow(c.b, c.e, c.m), c.label).toBe(c.want);
+      expect(backend.modPowVartime(c.b, c.e, c.m), `${c.label} (vartime)`).toBe(c.want);
+    }
+  });
+
+  it('agrees with the reference on random 2…2048-bit inputs (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 2, max: 2048 }), fc.bigInt({ min: 0n, max: (1n << 2100n) - 1n }), fc.bigInt({ min: 0n, max: (1n << 600n) - 1n }), (bits, b, e) => {
+        const m = (b % (1n << BigInt(bits))) | (1n << BigInt(bits - 1)) | 1n;
+        const want = refPow(b, e, m);
+        expect(backend.modPow(b, e, m)).toBe(want);
+        expect(backend.modPowVartime(b, e, m)).toBe(want);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('gives x^(a+b) = x^a·x^b and (x^a)^b = x^(ab) for 2048-bit N and N² (4096 bits)', () => {
+    const N = oddModulus(2048);
+    for (const m of [N, N * N]) {
+      const x = rand(4000) % m;
+      const a = rand(2048);
+      const b = rand(2048);
+      expect(backend.modPow(x, a + b, m)).toBe(backend.modMul(backend.modPow(x, a, m), backend.modPowVartime(x, b, m), m));
+      expect(backend.modPowVartime(backend.modPow(x, a, m), b, m)).toBe(backend.modPow(x, a * b, m));
+    }
+  });
+
+  it('computes multi-exponentiations ∏ gᵢ^eᵢ', () => {
+    const mult = backend.multiExpVartime!.bind(backend);
+    for (const bits of [30, 521, 2048, 4096]) {
+      const m = oddModulus(bits);
+      for (const count of [1, 2, 3, 5]) {
+        const gs = Array.from({ length: count }, (_, i) => (i === 0 ? m - 1n : rand(bits + 2)));
+        const es = Array.from({ length: count }, (_, i) => (i === 1 ? 0n : i === 2 ? 1n : rand(i === 3 ? 20 : 600)));
+        let want = 1n;
+        for (let i = 0; i < count; i++) want = (want * refPow(gs[i]!, es[i]!, m)) % m;
+        expect(mult(gs, es, m), `${count} bases, ${bits} bits`).toBe(want);
+      }
+      expect(mult([], [], m)).toBe(1n);
+      expect(mult([5n, 7n], [0n, 0n], m)).toBe(1n);
+      expect(mult([0n], [5n], m)).toBe(0n);
+    }
+    expect(() => mult([2n, 3n], [1n], 11n)).toThrow(FieldRangeError);
+    expect(() => mult([2n], [-1n], 11n)).toThrowError(/^exp:/);
+  });
+
+  it('refuses bad arguments naming the field', () => {
+    expect(() => backend.modPow(2n, -1n, 7n)).toThrowError(/^exp:/);
+    expect(() => backend.modPowVartime(-2n, 1n, 7n)).toThrowError(/^base:/);
+    expect(() => backend.modPow(2n, 1n, 1n)).toThrowError(/^m:/);
+    expect(() => backend.modPowVartime(2n, 1n, 0n)).toThrowError(/^m:/);
+  });
+
+  if (isWasm) {
+    it('refuses an even modulus with a FieldRangeError naming m', () => {
+      for (const m of [2n, 10n, 1n << 2048n, (1n << 2048n) - 2n]) {
+        for (const f of [() => backend.modPow(3n, 5n, m), () => backend.modPowVartime(3n, 5n, m), () => backend.multiExpVartime!([3n], [5n], m)]) {
+          let err: unknown;
+          try {
+            f();
+          } catch (e) {
+            err = e;
+          }
+          expect(err).toBeInstanceOf(FieldRangeError);
+          expect((err as FieldRangeError).field).toBe('m');
+          expect((err as Error).message).toMatch(/odd modulus/);
+        }
+      }
+    });
+
+    it('hands moduli above the WebAssembly limit to BigInt and still computes them', () => {
+      const m = oddModulus(MAX_MODULUS_BITS + 64);
+      const b = rand(MAX_MODULUS_BITS);
+      const e = rand(200);
+      expect(backend.modPow(b, e, m)).toBe(refPow(b, e, m));
+      expect(backend.modPowVartime(b, e, m)).toBe(refPow(b, e, m));
+    });
+
+    it('keeps results right while the context cache evicts and reloads moduli', () => {
+      const moduli = Array.from({ length: CONTEXT_SLOTS + 5 }, (_, i) => oddModulus(i % 2 === 0 ? 2048 : 384 + i));
+      for (let round = 0; round < 2; round++) {
+        for (const m of moduli) {
+          const b = rand(500);
+          const e = rand(64);
+          expect(backend.modPow(b, e, m)).toBe(refPow(b, e, m));
+        }
+      }
+    });
+  } else {
+    it('accepts an even modulus', () => {
+      expect(backend.modPow(3n, 5n, 10n)).toBe(3n);
+      expect(backend.modPowVartime(3n, 4n, 1n << 64n)).toBe(81n);
+    });
+  }
+});
+
+describe('CRT exponentiation', () => {
+  const vectors = JSON.parse(
+    readFileSync(new URL('../../../vectors/paillier/taurus-multi-party-sig-extracted/hardcoded_primes.json', import.meta.url), 'utf8'),
+  ) as { constants: { var: string; hex: string }[] };
+  const primes = vectors.constants.filter((c) => /^[pq]\d?$/.test(c.var)).map((c) => BigInt('0x' + c.hex));
+  const p = primes[0]!;
+  const q = primes[1]!;
+  const N = p * q;
+
+  it('reads two distinct 1024-bit primes from the fixture', () => {
+    expect(p.toString(2)).toHaveLength(1024);
+    expect(q.toString(2)).toHaveLength(1024);
+    expect(p).not.toBe(q);
+    expect(api.modPowVartime(2n, p - 1n, p)).toBe(1n);
+  });
+
+  it('equals direct exponentiation modulo N² and N, for units and non-units', () => {
+    for (const k of [2, 1] as const) {
+      const ctx = api.createCrtContext(p, q, k);
+      const m = k === 2 ? N * N : N;
+      expect(ctx.m).toBe(m);
+      const r = rand(4000) % m;
+      for (const base of [r, p * 7n, q, 0n, 1n, m - 1n]) {
+        for (const e of [0n, 1n, 2n, N, rand(4096), ctx.lambdaP, ctx.lambdaP + 1n]) {
+          const want = api.modPowVartime(base, e, m);
+          expect(api.crtModPow(base, e, ctx), `k=${k}`).toBe(want);
+          expect(api.crtModPowVartime(base, e, ctx), `k=${k} vartime`).toBe(want);
+        }
+      }
+    }
+  });
+
+  it('gives a different value when the factorization does not match the modulus', () => {
+    const ctx = api.createCrtContext(p, primes[2]!, 2);
+    const r = rand(2000);
+    expect(api.crtModPow(r, N, ctx)).not.toBe(api.modPow(r, N, N * N));
+  });
+
+  it('refuses invalid factors and negative arguments', () => {
+    expect(() => api.createCrtContext(p, p)).toThrowError(/^q:/);
+    expect(() => api.createCrtContext(4n, q)).toThrowError(/^p:/);
+    expect(() => api.createCrtContext(p, q, 3 as 2)).toThrowError(/^k:/);
+    const ctx = api.createCrtContext(p, q);
+    expect(() => api.crtModPow(2n, -1n, ctx)).toThrowError(/^exp:/);
+    expect(() => api.crtModPowVartime(-2n, 1n, ctx)).toThrowError(/^base:/);
+  });
+});
