@@ -223,7 +223,10 @@ describe('secret key validation', () => {
       expect((key.hp * (p - 1n) * q) % p).toBe(1n);
       expect((key.hq * (q - 1n) * p) % q).toBe(1n);
       expect((key.qInvP * q) % p).toBe(1n);
-      expect((key.q2InvP2 * key.q2) % key.p2).toBe(1n);
+      expect(key.crt.m).toBe(key.publicKey.n2);
+      expect(key.crtN.m).toBe(key.publicKey.n);
+      expect(key.p2).toBe(p * p);
+      expect(key.q2).toBe(q * q);
     }
   });
   it('the small fixture primes are Blum primes with the top two bits set', () => {

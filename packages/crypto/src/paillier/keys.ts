@@ -17,6 +17,8 @@
 import { CryptoError, FieldRangeError, assertBigInt, assertInteger, throwIfAborted } from '../errors.ts';
 import { bitLength } from '../bytes.ts';
 import { gcd, invert, lcm } from '../modular.ts';
+import { createCrtContext } from '../backend/index.ts';
+import type { CrtContext } from '../backend/index.ts';
 import { isProbablePrime } from '../primality.ts';
 import { generatePrime } from '../primes.ts';
 import type { GeneratePrimeOptions, PrimeKind } from '../primes.ts';
@@ -76,12 +78,10 @@ export interface PaillierSecretKey {
   readonly hq: bigint;
   /** q⁻¹ mod p, for recombining the plaintext from its residues mod p and q. */
   readonly qInvP: bigint;
-  /** (q²)⁻¹ mod p², for recombining r^N from its residues mod p² and q². */
-  readonly q2InvP2: bigint;
-  /** N mod p(p − 1) = N mod φ(p²): r^N ≡ r^(this) (mod p²) for r coprime to p. */
-  readonly nModPhiP2: bigint;
-  /** N mod q(q − 1). */
-  readonly nModPhiQ2: bigint;
+  /** CRT context modulo N² = p²·q² (the backend's `createCrtContext(p, q, 2)`), for r^N by the owner. */
+  readonly crt: CrtContext;
+  /** CRT context modulo N = p·q (`createCrtContext(p, q, 1)`), for provers working mod N. */
+  readonly crtN: CrtContext;
   readonly [secretKeyBrand]: true;
 }
 
@@ -118,6 +118,13 @@ export function paillierPublicKey(n: bigint, opts: PaillierPublicKeyOptions = {}
   if (bits < PAILLIER_MIN_BITS && !opts.allowInsecureSize)
     throw new FieldRangeError(field, `modulus has ${bits} bits; at least ${PAILLIER_MIN_BITS} are required`);
   return Object.freeze({ n, n2: n * n, g: n + 1n, bits }) as PaillierPublicKey;
+}
+
+/** Node's custom-inspect hook, used to redact secret keys in logs. */
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+
+function redactedInspect(this: PaillierSecretKey): string {
+  return `PaillierSecretKey { bits: ${this.publicKey.bits}, n: 0x${this.publicKey.n.toString(16).slice(0, 16)}…, <secret fields hidden> }`;
 }
 
 /** Options of {@link paillierSecretKeyFromPrimes}. */
@@ -174,20 +181,13 @@ export function paillierSecretKeyFromPrimes(p: bigint, q: bigint, opts: Paillier
     hp: invert(pm1 * q, p),
     hq: invert(qm1 * p, q),
     qInvP: invert(q, p),
-    q2InvP2: invert(q2, p2),
-    nModPhiP2: n % (p * pm1),
-    nModPhiQ2: n % (q * qm1),
+    crt: createCrtContext(p, q, 2),
+    crtN: createCrtContext(p, q, 1),
   };
   // Security: keep the factors out of console.log / util.inspect output (JSON.stringify
   // already refuses bigints). Non-enumerable, so structured clone and equality ignore it.
   Object.defineProperty(sk, INSPECT, { value: redactedInspect, enumerable: false });
   return sk as unknown as PaillierSecretKey;
-}
-
-const INSPECT = Symbol.for('nodejs.util.inspect.custom');
-
-function redactedInspect(this: PaillierSecretKey): string {
-  return `PaillierSecretKey { bits: ${this.publicKey.bits}, n: 0x${this.publicKey.n.toString(16).slice(0, 16)}…, <secret fields hidden> }`;
 }
 
 /**
@@ -198,10 +198,13 @@ function redactedInspect(this: PaillierSecretKey): string {
  * serialization, by the engine) are out of reach. This is best effort.
  */
 export function disposePaillierSecretKey(sk: PaillierSecretKey): void {
-  const w = sk as unknown as Record<string, bigint>;
-  for (const k of ['p', 'q', 'phi', 'lambda', 'mu', 'p2', 'q2', 'hp', 'hq', 'qInvP', 'q2InvP2', 'nModPhiP2', 'nModPhiQ2'])
-    w[k] = 0n;
+  const w = sk as unknown as Record<string, unknown>;
+  for (const k of ['p', 'q', 'phi', 'lambda', 'mu', 'p2', 'q2', 'hp', 'hq', 'qInvP']) w[k] = 0n;
+  for (const k of ['crt', 'crtN']) w[k] = DISPOSED_CRT;
 }
+
+/** Stand-in for the CRT contexts of a disposed key (every use is refused before it is read). */
+const DISPOSED_CRT: CrtContext = Object.freeze({ p: 0n, q: 0n, k: 2, mp: 0n, mq: 0n, m: 0n, lambdaP: 0n, lambdaQ: 0n, mpInvMq: 0n });
 
 /**
  * Throws if `sk` was disposed with {@link disposePaillierSecretKey}.

@@ -18,7 +18,7 @@
  */
 import { CryptoError, FieldRangeError, assertBigInt } from '../errors.ts';
 import { gcd, mod } from '../modular.ts';
-import { modMul, modPow, modPowVartime } from '../backend/index.ts';
+import { crtModPow, modMul, modPow, modPowVartime } from '../backend/index.ts';
 import { randomZnStar, systemRng } from '../rng.ts';
 import type { RandomSource } from '../rng.ts';
 import { assertLiveSecretKey } from './keys.ts';
@@ -93,14 +93,12 @@ export function encryptWithNonce(pk: PaillierPublicKey, m: bigint, r: bigint): b
 }
 
 /**
- * r^N mod N² computed by the key owner through CRT: r^(N mod p(p−1)) mod p² and
- * r^(N mod q(q−1)) mod q², recombined. About twice as fast as the public path.
+ * r^N mod N² computed by the key owner through CRT (two half-size exponentiations modulo
+ * p² and q², recombined). The exponents are reduced modulo p(p − 1) and q(q − 1), which
+ * depend on the factors, so both halves use the secret-exponent ladder.
  */
 function rToTheNWithSecretKey(sk: PaillierSecretKey, r: bigint): bigint {
-  const xp = modPow(r % sk.p2, sk.nModPhiP2, sk.p2);
-  const xq = modPow(r % sk.q2, sk.nModPhiQ2, sk.q2);
-  // x = xq + q²·((xp − xq)·(q²)⁻¹ mod p²)
-  return xq + sk.q2 * mod((xp - xq) * sk.q2InvP2, sk.p2);
+  return crtModPow(r, sk.publicKey.n, sk.crt);
 }
 
 /**
