@@ -6,7 +6,8 @@
  * {@link paillierSecretKeyFromPrimes}, {@link generatePaillierKeyPair} or the parser in
  * `./encoding.ts`, all of which validate. The secret key carries the CRT precomputations
  * used by decryption (after Paillier §7): hp = L_p(g^(p−1) mod p²)⁻¹ mod p, which for
- * g = N + 1 is ((p − 1)·q)⁻¹ mod p, and the same for q.
+ * g = N + 1 is ((p − 1)·q)⁻¹ mod p, and the same for q; and the backend's CRT contexts
+ * modulo N² and N for exponentiations by the key owner.
  *
  * Security: JavaScript bigints are immutable and cannot be overwritten, so secret values
  * stay in memory until the garbage collector reclaims them (see docs/threat-model.md).

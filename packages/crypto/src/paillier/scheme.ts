@@ -6,14 +6,16 @@
  * Dec(c): m_p = L_p(c^(p−1) mod p²)·hp mod p with L_p(x) = (x − 1)/p, likewise m_q, then
  * m = m_q + q·((m_p − m_q)·q⁻¹ mod p) (Paillier, EUROCRYPT '99, §7).
  *
- * Exponentiation paths: exponents derived from the secret key (p − 1, q − 1, N mod p(p−1))
- * and scalars that may be secret go through `modPow`; the public exponent N and scalars the
- * caller declares public go through `modPowVartime`.
+ * Exponentiation paths: exponents derived from the secret key (p − 1, q − 1, and N reduced
+ * mod p(p − 1), q(q − 1) in the owner's CRT encryption via `crtModPow`) and scalars that may
+ * be secret go through `modPow`; the public exponent N and scalars the caller declares public
+ * go through `modPowVartime`. The secret ladder runs over max(bits(exp), bits(modulus)) bits,
+ * so decryption pays for 2·bits(p) squarings per half although p − 1 has bits(p) bits.
  *
  * Validation policy: operations that exponentiate or decrypt check their ciphertexts fully
  * (0 < c < N², gcd(c, N) = 1); {@link add} and {@link addPlaintext} check type and range
  * only, because a gcd costs more than ten modular multiplications. Ciphertexts received
- * from others should pass {@link validateCiphertext} (or `parseCiphertext`) on arrival.
+ * from others should pass {@link validateCiphertext} (or `parsePaillierCiphertext`) on arrival.
  * @module
  */
 import { CryptoError, FieldRangeError, assertBigInt } from '../errors.ts';
