@@ -34,6 +34,7 @@ const TRIAL_DIVISION_EXACT_BELOW = BigInt(SMALL_PRIME_LIMIT) ** 2n;
 const MAX_ROUNDS = 10_000;
 
 const smallTable = oddPrimeTable(SMALL_PRIME_LIMIT);
+const smallGroupProducts: readonly bigint[] = Array.from(smallTable.groupProducts, BigInt);
 
 /** The odd primes below 4096 (3, 5, 7, …, 4093), used for trial division. */
 export const SMALL_PRIMES: readonly number[] = Object.freeze(Array.from(smallTable.primes));
@@ -49,7 +50,7 @@ function assertRandomSource(field: string, rng: unknown): asserts rng is RandomS
  * from n, or 0 when there is none.
  */
 function smallFactor(n: bigint): number {
-  const { primes, groupProducts, groupStart } = smallTable;
+  const { primes, groupStart } = smallTable;
   if (n < 2n ** 53n) {
     const v = Number(n);
     for (let i = 0; i < primes.length; i++) {
@@ -59,8 +60,8 @@ function smallFactor(n: bigint): number {
     }
     return 0;
   }
-  for (let k = 0; k < groupProducts.length; k++) {
-    const r = Number(n % groupProducts[k]!);
+  for (let k = 0; k < smallGroupProducts.length; k++) {
+    const r = Number(n % smallGroupProducts[k]!);
     for (let i = groupStart[k]!; i < groupStart[k + 1]!; i++) if (r % primes[i]! === 0) return primes[i]!;
   }
   return 0;

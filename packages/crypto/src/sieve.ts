@@ -53,8 +53,8 @@ export interface OddPrimeTable {
   readonly limit: number;
   /** The odd primes 3 ≤ p < limit, ascending. */
   readonly primes: Uint32Array;
-  /** Products Mₖ of consecutive primes, each Mₖ < 2^53. */
-  readonly groupProducts: readonly bigint[];
+  /** Products Mₖ of consecutive primes, each Mₖ < 2^53 (exact doubles; a Float64Array keeps big tables compact). */
+  readonly groupProducts: Float64Array;
   /** `primes[groupStart[k] .. groupStart[k + 1])` is the k-th group (one extra final entry). */
   readonly groupStart: Uint32Array;
 }
@@ -70,17 +70,22 @@ export function oddPrimeTable(limit: number): OddPrimeTable {
   const cached = tableCache.get(limit);
   if (cached) return cached;
   const primes = primesBelow(limit).subarray(1);
-  const products: bigint[] = [];
+  const products: number[] = [];
   const starts: number[] = [];
   let i = 0;
   while (i < primes.length) {
     starts.push(i);
     let m = primes[i++]!;
     while (i < primes.length && m * primes[i]! < 2 ** 53) m *= primes[i++]!;
-    products.push(BigInt(m));
+    products.push(m);
   }
   starts.push(primes.length);
-  const table: OddPrimeTable = { limit, primes, groupProducts: products, groupStart: Uint32Array.from(starts) };
+  const table: OddPrimeTable = {
+    limit,
+    primes,
+    groupProducts: Float64Array.from(products),
+    groupStart: Uint32Array.from(starts),
+  };
   tableCache.set(limit, table);
   return table;
 }
@@ -103,7 +108,7 @@ export function residuesModPrimes(x: bigint, table: OddPrimeTable, count: number
     return;
   }
   for (let k = 0; groupStart[k]! < count; k++) {
-    const r = Number(x % groupProducts[k]!);
+    const r = Number(x % BigInt(groupProducts[k]!));
     const end = Math.min(groupStart[k + 1]!, count);
     for (let i = groupStart[k]!; i < end; i++) out[i] = r % primes[i]!;
   }

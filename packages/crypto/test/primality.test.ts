@@ -14,7 +14,7 @@ import {
   mrRoundsFor,
   trialDivision,
 } from '../src/primality.ts';
-import { primesBelow } from '../src/sieve.ts';
+import { oddPrimeTable, primesBelow, residuesModPrimes } from '../src/sieve.ts';
 import { modPowVartime } from '../src/backend/index.ts';
 import { FieldRangeError, FieldTypeError } from '../src/errors.ts';
 import { createSeededRng } from '../src/testing/seeded-rng.ts';
@@ -58,6 +58,34 @@ const cpList = (name: string): bigint[] => {
   const l = cryptoPrimes.lists[name]!;
   return l.values.map((v) => (typeof v === 'number' ? BigInt(v) : BigInt('0x' + v)));
 };
+
+describe('sieve helpers', () => {
+  it('primesBelow: known values and counts π(10^6) = 78498', () => {
+    expect(Array.from(primesBelow(30))).toEqual([2, 3, 5, 7, 11, 13, 17, 19, 23, 29]);
+    expect(Array.from(primesBelow(3))).toEqual([2]);
+    expect(primesBelow(2)).toHaveLength(0);
+    expect(Array.from(primesBelow(12))).toEqual([2, 3, 5, 7, 11]);
+    expect(primesBelow(1_000_000)).toHaveLength(78498);
+    expect(() => primesBelow(-1)).toThrow(FieldRangeError);
+  });
+  it('residuesModPrimes agrees with direct reduction, above and below 2^53', () => {
+    const table = oddPrimeTable(1 << 18);
+    expect(table.primes[0]).toBe(3);
+    expect(table.groupStart.at(-1)).toBe(table.primes.length);
+    const rng = createSeededRng('residues');
+    const out = new Uint32Array(table.primes.length);
+    for (const x of [0n, 1n, 2n ** 53n - 1n, 2n ** 53n, 2n ** 1024n - 1n, 2n ** 2047n + 12345n, (2n ** 89n - 1n) * 262139n]) {
+      residuesModPrimes(x, table, table.primes.length, out);
+      const wrong = Array.from(table.primes).filter((p, i) => BigInt(out[i]!) !== x % BigInt(p));
+      expect(wrong).toEqual([]);
+    }
+    const x = BigInt('0x' + Array.from(rng.fill(new Uint8Array(128)), (b) => b.toString(16).padStart(2, '0')).join(''));
+    residuesModPrimes(x, table, 1000, out);
+    expect(Array.from(out.subarray(0, 1000))).toEqual(Array.from(table.primes.subarray(0, 1000), (p) => Number(x % BigInt(p))));
+    expect(() => residuesModPrimes(-1n, table, 10, out)).toThrow(FieldRangeError);
+    expect(() => residuesModPrimes(5n, table, 10, new Uint32Array(5))).toThrowError(/^out:/);
+  });
+});
 
 describe('small numbers', () => {
   it('SMALL_PRIMES are exactly the odd primes below 4096', () => {
