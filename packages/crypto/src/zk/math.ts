@@ -164,3 +164,12 @@ export function legendreSecret(a: bigint, p: bigint): 1 | -1 | 0 {
   const r = modPow(mod(a, p), (p - 1n) >> 1n, p);
   return r === 1n ? 1 : r === 0n ? 0 : -1;
 }
+
+/**
+ * The Paillier-nonce response r·ρ^e mod N of Π^enc, Π^log* and Π^aff-g: secret ρ, public signed e
+ * (a negative e uses the blinded inverse of ρ).
+ */
+export function nonceResponse(r: bigint, rho: bigint, e: bigint, N: bigint, rng: RandomSource): bigint {
+  const rhoE = e >= 0n ? modPowVartime(rho, e, N) : modPowVartime(invertBlinded(rho, N, rng), -e, N);
+  return modMul(r, rhoE, N);
+}
