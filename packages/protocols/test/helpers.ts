@@ -73,3 +73,52 @@ function buildKeyShares(suiteName: SuiteName, v: RfcVector): Map<PartyIndex, Key
   }
   return out;
 }
+
+// ---- simulator plumbing for FROST sessions ----
+import { createSeededRng } from '@tessera/crypto/testing/seeded-rng';
+import { newSessionId, partyRange } from '../src/engine/ids.ts';
+import { createIdentities, runSimulation, type Fault, type SimulationResult } from '../src/engine/simulator.ts';
+import { createFrostDkgSession, type DkgOutput, type MisbehaviourPolicy } from '../src/frost/dkg/index.ts';
+import { createMemoryNonceLedger, type NonceLedger } from '../src/frost/nonce-ledger.ts';
+import { createFrostSignSession, type SignOutput } from '../src/frost/sign/index.ts';
+
+/** Runs a DKG among parties 1..n in the simulator. */
+export async function runDkg(suite: SuiteName, t: number, n: number, opts: { seed?: string; faults?: Fault[]; policy?: MisbehaviourPolicy } = {}): Promise<SimulationResult<DkgOutput>> {
+  const rng = createSeededRng(opts.seed ?? `dkg ${suite} ${t} ${n}`);
+  const parties = partyRange(n);
+  const ids = createIdentities(parties, rng);
+  const session = newSessionId(rng);
+  const sessions = parties.map((p) => createFrostDkgSession({ session, self: p, parties, config: { suite, threshold: t, ...(opts.policy ? { policy: opts.policy } : {}) }, auth: ids.auth.get(p)!, rng }));
+  return runSimulation(sessions, { identities: ids, rng, faults: opts.faults ?? [] });
+}
+
+/** Signs `message` with the given shares (one per signer) in the simulator. */
+export async function runSign(
+  shares: readonly KeyShare[],
+  message: Uint8Array,
+  opts: { seed?: string; faults?: Fault[]; aggregator?: PartyIndex; ledgers?: Map<PartyIndex, NonceLedger> } = {},
+): Promise<SimulationResult<SignOutput>> {
+  const rng = createSeededRng(opts.seed ?? 'sign');
+  const signers = shares.map((s) => s.index).sort((a, b) => a - b);
+  const ids = createIdentities(shares[0]!.parties, rng);
+  const session = newSessionId(rng);
+  const sessions = shares.map((s) =>
+    createFrostSignSession({
+      session,
+      keyShare: s,
+      request: { message, signers, ...(opts.aggregator ? { aggregator: opts.aggregator } : {}) },
+      ledger: opts.ledgers?.get(s.index) ?? createMemoryNonceLedger(),
+      auth: ids.auth.get(s.index)!,
+      rng,
+    }),
+  );
+  return runSimulation(sessions, { identities: ids, rng, faults: opts.faults ?? [] });
+}
+
+/** The outputs of a simulation, asserting every party finished. */
+export function outputsOf<O>(res: SimulationResult<O>): O[] {
+  return [...res.outcomes.values()].map((o) => {
+    if (o.status !== 'done') throw new Error(`party ${o.party} ${o.status}: ${String(o.error)}`);
+    return o.output!;
+  });
+}

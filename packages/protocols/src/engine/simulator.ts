@@ -32,8 +32,12 @@ export interface Delivery {
 export interface FaultContext {
   /** Deterministic randomness of the run. */
   readonly rng: RandomSource;
-  /** Re-signs `env` with a new payload as its sender (models a corrupt sender). */
-  reseal(env: Envelope, payload: Json): Envelope;
+  /**
+   * Re-signs `env` with a new payload as its sender (models a corrupt sender). With
+   * `consistent`, the sender's own echo later reports the altered broadcast, as a sender that
+   * really sent it would (otherwise the echo check sees two signed versions: equivocation).
+   */
+  reseal(env: Envelope, payload: Json, consistent?: boolean): Envelope;
 }
 
 /** A fault: maps a delivery to the deliveries that actually happen. */
@@ -99,7 +103,7 @@ export function tamperMessages(filter: MessageFilter, mutate: (payload: Json, en
     if (!m(d)) return [d];
     let env = cache.get(d.env);
     if (!env) {
-      env = ctx.reseal(d.env, mutate(d.env.payload, d.env));
+      env = ctx.reseal(d.env, mutate(d.env.payload, d.env), filter.to === undefined);
       cache.set(d.env, env);
     }
     return [{ ...d, env }];
@@ -193,21 +197,37 @@ export async function runSimulation<O>(sessions: readonly Session<any, O, any>[]
   const faults = opts.faults ?? [];
   const maxDeliveries = opts.maxDeliveries ?? 10_000_000;
   const identities = opts.identities;
-  const ctx: FaultContext = {
-    rng,
-    reseal(env, payload) {
-      const auth = identities?.auth.get(env.from);
-      if (!auth) throw new InternalError('reseal needs the sender identity (pass options.identities)');
-      const unsigned = { ...env, payload };
-      const sig = env.kind === 'p2p' ? '' : hexOf(auth.sign(messageIdBytes(unsigned)));
-      return Object.freeze({ ...unsigned, sig });
-    },
+  /** Original broadcast id → the altered broadcast that replaced it everywhere. */
+  const substituted = new Map<string, { id: string; sig: string }>();
+  const reseal = (env: Envelope, payload: Json, consistent = false): Envelope => {
+    const auth = identities?.auth.get(env.from);
+    if (!auth) throw new InternalError('reseal needs the sender identity (pass options.identities)');
+    const unsigned = { ...env, payload };
+    const idBytes = messageIdBytes(unsigned);
+    const sig = env.kind === 'p2p' ? '' : hexOf(auth.sign(idBytes));
+    if (consistent && env.kind === 'broadcast') substituted.set(hexOf(messageIdBytes(env)), { id: hexOf(idBytes), sig });
+    return Object.freeze({ ...unsigned, sig });
+  };
+  const ctx: FaultContext = { rng, reseal };
+  /** A corrupt sender's echo reports its altered broadcast (see `reseal`). */
+  const fixEcho = (env: Envelope): Envelope => {
+    if (env.kind !== 'echo' || substituted.size === 0) return env;
+    const rows = (env.payload as { digests: [number, string, string][] }).digests;
+    let changed = false;
+    const fixed = rows.map(([p, id, sig]) => {
+      const sub = p === env.from ? substituted.get(id) : undefined;
+      if (!sub) return [p, id, sig];
+      changed = true;
+      return [p, sub.id, sub.sig];
+    });
+    return changed ? reseal(env, { digests: fixed }) : env;
   };
   let now = 0;
   let seq = 0;
   const queue = new DeliveryQueue();
   const send = (envs: readonly Envelope[], from: Session<any, O, any>): void => {
-    for (const env of envs) {
+    for (const original of envs) {
+      const env = fixEcho(original);
       const targets = env.kind === 'p2p' ? [env.to!] : from.parties.filter((p) => p !== env.from);
       for (const to of targets) {
         if (!byParty.has(to)) continue;
