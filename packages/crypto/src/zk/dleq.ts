@@ -22,14 +22,14 @@
  * 16 bytes and z as ⌈(b + c + s + 1)/8⌉ bytes.
  * @module
  */
-import { modMul, modPow } from '../backend/index.ts';
+import { modPow } from '../backend/index.ts';
 import { bitLength } from '../bytes.ts';
 import { CryptoError, assertBigIntInRange, assertInteger } from '../errors.ts';
 import { randomBelow, randomBits, systemRng, type RandomSource } from '../rng.ts';
 import { Transcript, type TranscriptBinding } from '../transcript.ts';
 import { envelope, hexUnsigned, lengthFor, openEnvelope, readUnsigned, type EncodedProof } from './codec.ts';
 import type { PrimeOrderGroup } from './group.ts';
-import { pow2, powSignedVartime, requireModulus, requireUnit } from './math.ts';
+import { multiPowSignedVartime, pow2, requireModulus, requireUnit } from './math.ts';
 import { MIN_MODULUS_BITS } from './params.ts';
 
 /** Encoding kind of the curve Chaum–Pedersen proof. */
@@ -226,8 +226,8 @@ export function verifyDleqZn(binding: TranscriptBinding, statement: DleqZnStatem
     throw new CryptoError('challenge out of range', 'dleq-zn.e');
   if (typeof proof.z !== 'bigint' || proof.z < 0n || proof.z >= dleqZnResponseBound(statement.secretBits))
     throw new CryptoError('response out of range', 'dleq-zn.z');
-  const a = modMul(powSignedVartime(statement.g, proof.z, N2), powSignedVartime(statement.X, -proof.e, N2), N2);
-  const b = modMul(powSignedVartime(statement.h, proof.z, N2), powSignedVartime(statement.Y, -proof.e, N2), N2);
+  const a = multiPowSignedVartime([statement.g, statement.X], [proof.z, -proof.e], N2);
+  const b = multiPowSignedVartime([statement.h, statement.Y], [proof.z, -proof.e], N2);
   if (znChallenge(binding, statement, a, b) !== proof.e)
     throw new CryptoError('challenge mismatch: g^z·X^(−e), h^z·Y^(−e) do not hash to e', 'dleq-zn.challenge');
 }

@@ -7,7 +7,7 @@
  * structured-clone-able data for the worker pool.
  * @module
  */
-import { modMul, modPow, modPowVartime } from '../backend/index.ts';
+import { modMul, modPow, modPowVartime, multiExpVartime } from '../backend/index.ts';
 import { bitLength } from '../bytes.ts';
 import { CryptoError, FieldRangeError, assertBigInt } from '../errors.ts';
 import { gcd, invert, mod } from '../modular.ts';
@@ -36,6 +36,24 @@ export function inSymmetricRange(x: bigint, bound: bigint): boolean {
 export function powSignedVartime(base: bigint, e: bigint, m: bigint): bigint {
   if (e >= 0n) return modPowVartime(base, e, m);
   return modPowVartime(invert(base, m), -e, m);
+}
+
+/**
+ * ∏ bases[i]^exps[i] mod m for PUBLIC signed exponents (verifier side): negative exponents
+ * invert their base, then one shared multi-exponentiation runs. The verifiers move the
+ * right-hand side of each check to the left (lhs·B^(−e) = A instead of lhs = A·B^e), which is
+ * the same check for units and costs one squaring chain instead of several.
+ * @throws {CryptoError} if a base with a negative exponent is not invertible modulo m.
+ */
+export function multiPowSignedVartime(bases: readonly bigint[], exps: readonly bigint[], m: bigint): bigint {
+  const b = bases.map((x, i) => (exps[i]! < 0n ? invert(x, m) : x));
+  const e = exps.map((x) => (x < 0n ? -x : x));
+  return multiExpVartime(b, e, m);
+}
+
+/** (1 + N)^msg mod N² = 1 + (msg mod N)·N, for any integer msg. */
+export function paillierG(N: bigint, N2: bigint, msg: bigint): bigint {
+  return (1n + mod(msg, N) * N) % N2;
 }
 
 /**
@@ -81,8 +99,7 @@ export function invertBlinded(x: bigint, m: bigint, rng: RandomSource): bigint {
  * (1 + N)^msg = 1 + (msg mod N)·N (so signed plaintexts are fine). The exponent N is public.
  */
 export function paillierEncrypt(N: bigint, N2: bigint, msg: bigint, r: bigint): bigint {
-  const gm = (1n + mod(msg, N) * N) % N2;
-  return modMul(gm, modPowVartime(r, N, N2), N2);
+  return modMul(paillierG(N, N2, msg), modPowVartime(r, N, N2), N2);
 }
 
 /** s^x · t^y mod N̂ for SECRET signed exponents with |x| < 2^xBits, |y| < 2^yBits. */
@@ -102,7 +119,22 @@ export function ringPedersenCommitVartime(
   x: bigint,
   y: bigint,
 ): bigint {
-  return modMul(powSignedVartime(rp.s, x, rp.N), powSignedVartime(rp.t, y, rp.N), rp.N);
+  return multiPowSignedVartime([rp.s, rp.t], [x, y], rp.N);
+}
+
+/**
+ * The ring-Pedersen check s^z · t^w = A · B^e (mod N̂), evaluated as s^z·t^w·B^(−e) = A with one
+ * multi-exponentiation (B must be a unit, which verifiers check first).
+ */
+export function ringPedersenCheckVartime(
+  rp: { readonly N: bigint; readonly s: bigint; readonly t: bigint },
+  z: bigint,
+  w: bigint,
+  A: bigint,
+  B: bigint,
+  e: bigint,
+): boolean {
+  return multiPowSignedVartime([rp.s, rp.t, B], [z, w, -e], rp.N) === A;
 }
 
 /** Bit length needed for the symmetric bound 2^bits·factor (used for secret-exponent ladders). */

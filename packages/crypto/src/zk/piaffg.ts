@@ -34,15 +34,16 @@ import {
   boundBits,
   inSymmetricRange,
   nonceResponse,
+  multiPowSignedVartime,
   paillierEncrypt,
+  paillierG,
   pow2,
   powSignedSecret,
-  powSignedVartime,
   requireModulus,
   requireSymmetricRange,
   requireUnit,
+  ringPedersenCheckVartime,
   ringPedersenCommitSecret,
-  ringPedersenCommitVartime,
   sampleSigned,
   sampleUnit,
 } from './math.ts';
@@ -263,16 +264,17 @@ export function verifyPiAffG<P>(
   requireSymmetricRange('piaffg.z3', proof.z3, b.z3);
   requireSymmetricRange('piaffg.z4', proof.z4, b.z4);
   const e = challenge(group, binding, statement, proof, params);
-  const affine = modMul(powSignedVartime(C, proof.z1, N02), paillierEncrypt(N0, N02, proof.z2, proof.w), N02);
-  if (affine !== modMul(proof.A, powSignedVartime(D, e, N02), N02))
+  // C^z1·(1 + N0)^z2·w^N0 = A·D^e  ⇔  C^z1·w^N0·D^(−e)·(1 + N0)^z2 = A
+  const affine = modMul(multiPowSignedVartime([C, proof.w, D], [proof.z1, N0, -e], N02), paillierG(N0, N02, proof.z2), N02);
+  if (affine !== proof.A)
     throw new CryptoError('C^z1·(1 + N0)^z2·w^N0 ≠ A·D^e mod N0²', 'piaffg.equation-affine');
   if (!group.equals(group.multiplyVartime(group.generator(), proof.z1), group.add(Bx, group.multiplyVartime(X, e))))
     throw new CryptoError('g^z1 ≠ B_x·X^e', 'piaffg.equation-group');
-  if (paillierEncrypt(N1, N12, proof.z2, proof.wY) !== modMul(proof.By, powSignedVartime(Y, e, N12), N12))
+  if (modMul(paillierG(N1, N12, proof.z2), multiPowSignedVartime([proof.wY, Y], [N1, -e], N12), N12) !== proof.By)
     throw new CryptoError('(1 + N1)^z2·w_y^N1 ≠ B_y·Y^e mod N1²', 'piaffg.equation-paillier');
-  if (ringPedersenCommitVartime(rp, proof.z1, proof.z3) !== modMul(proof.E, powSignedVartime(proof.S, e, Nhat), Nhat))
+  if (!ringPedersenCheckVartime(rp, proof.z1, proof.z3, proof.E, proof.S, e))
     throw new CryptoError('s^z1·t^z3 ≠ E·S^e mod N̂', 'piaffg.equation-rp-x');
-  if (ringPedersenCommitVartime(rp, proof.z2, proof.z4) !== modMul(proof.F, powSignedVartime(proof.T, e, Nhat), Nhat))
+  if (!ringPedersenCheckVartime(rp, proof.z2, proof.z4, proof.F, proof.T, e))
     throw new CryptoError('s^z2·t^z4 ≠ F·T^e mod N̂', 'piaffg.equation-rp-y');
 }
 

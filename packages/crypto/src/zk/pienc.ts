@@ -26,14 +26,15 @@ import {
   boundBits,
   inSymmetricRange,
   nonceResponse,
+  multiPowSignedVartime,
   paillierEncrypt,
+  paillierG,
   pow2,
-  powSignedVartime,
   requireModulus,
   requireSymmetricRange,
   requireUnit,
+  ringPedersenCheckVartime,
   ringPedersenCommitSecret,
-  ringPedersenCommitVartime,
   sampleSigned,
   sampleUnit,
 } from './math.ts';
@@ -162,9 +163,10 @@ export function verifyPiEnc(
   requireSymmetricRange('pienc.z1', proof.z1, b.z1);
   requireSymmetricRange('pienc.z3', proof.z3, b.z3);
   const e = challenge(binding, statement, proof.S, proof.A, proof.C, params);
-  if (paillierEncrypt(N0, N02, proof.z1, proof.z2) !== modMul(proof.A, powSignedVartime(K, e, N02), N02))
+  // (1 + N0)^z1 · z2^N0 = A·K^e  ⇔  (1 + N0)^z1 · z2^N0 · K^(−e) = A
+  if (modMul(paillierG(N0, N02, proof.z1), multiPowSignedVartime([proof.z2, K], [N0, -e], N02), N02) !== proof.A)
     throw new CryptoError('(1 + N0)^z1·z2^N0 ≠ A·K^e mod N0²', 'pienc.equation-paillier');
-  if (ringPedersenCommitVartime(rp, proof.z1, proof.z3) !== modMul(proof.C, powSignedVartime(proof.S, e, Nhat), Nhat))
+  if (!ringPedersenCheckVartime(rp, proof.z1, proof.z3, proof.C, proof.S, e))
     throw new CryptoError('s^z1·t^z3 ≠ C·S^e mod N̂', 'pienc.equation-rp');
 }
 

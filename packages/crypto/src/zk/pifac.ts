@@ -11,7 +11,7 @@
  *      P = s^p t^μ, Q = s^q t^ν, A = s^α t^x, B = s^β t^y, T = Q^α t^r (mod N̂), and σ.
  *   2. e ← ±q from the transcript (params, N0, N̂, s, t, P, Q, A, B, T, σ).
  *   3. σ̂ = σ − ν·p;  z1 = α + e·p,  z2 = β + e·q,  w1 = x + e·μ,  w2 = y + e·ν,  v = r + e·σ̂.
- *   Verifier, with R = s^N0 · t^σ mod N̂, accepts iff
+ *   Verifier, with R = s^N0 · t^σ mod N̂, accepts iff (evaluated as multi-exponentiations)
  *      s^z1 t^w1 = A·P^e,   s^z2 t^w2 = B·Q^e,   Q^z1 t^v = T·R^e   (mod N̂),
  *      and z1, z2 ∈ ±√N0·2^(ℓ+ε).
  * Factors above 2^256 rule out the small-factor moduli behind the Alpha-Rays / BitForge /
@@ -35,14 +35,14 @@ import { envelope, hexSigned, hexUnsigned, lengthFor, openEnvelope, readSigned, 
 import {
   boundBits,
   inSymmetricRange,
+  multiPowSignedVartime,
   pow2,
   powSignedSecret,
-  powSignedVartime,
   requireModulus,
   requireSymmetricRange,
   requireUnit,
+  ringPedersenCheckVartime,
   ringPedersenCommitSecret,
-  ringPedersenCommitVartime,
   sampleSigned,
 } from './math.ts';
 import { CGGMP21_PARAMS, absorbParams, validateProofParams, type PaillierProofParams } from './params.ts';
@@ -215,13 +215,13 @@ export function verifyPiFac(
   requireSymmetricRange('pifac.w2', proof.w2, b.w);
   requireSymmetricRange('pifac.v', proof.v, b.v);
   const e = challenge(binding, statement, proof, params);
-  const R = ringPedersenCommitVartime(rp, N0, proof.sigma);
-  if (ringPedersenCommitVartime(rp, proof.z1, proof.w1) !== modMul(proof.A, powSignedVartime(proof.P, e, Nhat), Nhat))
+  if (!ringPedersenCheckVartime(rp, proof.z1, proof.w1, proof.A, proof.P, e))
     throw new CryptoError('s^z1·t^w1 ≠ A·P^e mod N̂', 'pifac.equation-p');
-  if (ringPedersenCommitVartime(rp, proof.z2, proof.w2) !== modMul(proof.B, powSignedVartime(proof.Q, e, Nhat), Nhat))
+  if (!ringPedersenCheckVartime(rp, proof.z2, proof.w2, proof.B, proof.Q, e))
     throw new CryptoError('s^z2·t^w2 ≠ B·Q^e mod N̂', 'pifac.equation-q');
-  const lhs = modMul(powSignedVartime(proof.Q, proof.z1, Nhat), powSignedVartime(rp.t, proof.v, Nhat), Nhat);
-  if (lhs !== modMul(proof.T, powSignedVartime(R, e, Nhat), Nhat)) throw new CryptoError('Q^z1·t^v ≠ T·R^e mod N̂', 'pifac.equation-t');
+  // Q^z1·t^v = T·R^e with R = s^N0·t^σ  ⇔  Q^z1·t^(v − e·σ)·s^(−e·N0) = T
+  if (multiPowSignedVartime([proof.Q, rp.t, rp.s], [proof.z1, proof.v - e * proof.sigma, -e * N0], Nhat) !== proof.T)
+    throw new CryptoError('Q^z1·t^v ≠ T·R^e mod N̂ (R = s^N0·t^σ)', 'pifac.equation-t');
 }
 
 /** Canonical wire form of Π^fac (lengths from N0, N̂ and the parameters). */

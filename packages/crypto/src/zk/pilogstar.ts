@@ -28,14 +28,15 @@ import {
   boundBits,
   inSymmetricRange,
   nonceResponse,
+  multiPowSignedVartime,
   paillierEncrypt,
+  paillierG,
   pow2,
-  powSignedVartime,
   requireModulus,
   requireSymmetricRange,
   requireUnit,
+  ringPedersenCheckVartime,
   ringPedersenCommitSecret,
-  ringPedersenCommitVartime,
   sampleSigned,
   sampleUnit,
 } from './math.ts';
@@ -199,11 +200,11 @@ export function verifyPiLogStar<P>(
   requireSymmetricRange('pilogstar.z1', proof.z1, b.z1);
   requireSymmetricRange('pilogstar.z3', proof.z3, b.z3);
   const e = challenge(group, binding, statement, gBytes, proof, params);
-  if (paillierEncrypt(N0, N02, proof.z1, proof.z2) !== modMul(proof.A, powSignedVartime(C, e, N02), N02))
+  if (modMul(paillierG(N0, N02, proof.z1), multiPowSignedVartime([proof.z2, C], [N0, -e], N02), N02) !== proof.A)
     throw new CryptoError('(1 + N0)^z1·z2^N0 ≠ A·C^e mod N0²', 'pilogstar.equation-paillier');
   if (!group.equals(group.multiplyVartime(g, proof.z1), group.add(Y, group.multiplyVartime(X, e))))
     throw new CryptoError('g^z1 ≠ Y·X^e', 'pilogstar.equation-group');
-  if (ringPedersenCommitVartime(rp, proof.z1, proof.z3) !== modMul(proof.D, powSignedVartime(proof.S, e, Nhat), Nhat))
+  if (!ringPedersenCheckVartime(rp, proof.z1, proof.z3, proof.D, proof.S, e))
     throw new CryptoError('s^z1·t^z3 ≠ D·S^e mod N̂', 'pilogstar.equation-rp');
 }
 
