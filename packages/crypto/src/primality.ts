@@ -14,9 +14,10 @@
  * generation), so exponentiations use the backend's regular {@link modPow}, not
  * `modPowVartime` (the difference is under 10 % on the BigInt backend), and the Lucas
  * ladder does the same sequence of operations for every bit of the exponent. Neither is
- * constant-time on the BigInt backend: V8's BigInt arithmetic takes value-dependent time,
- * and every test returns as soon as it finds a witness of compositeness. The WebAssembly
- * backend (issue "arithmetic") replaces `modPow`; docs/threat-model.md says what remains.
+ * constant-time in full: on the BigInt backend V8's arithmetic takes value-dependent time;
+ * the WebAssembly backend runs `modPow` itself in fixed windows, but the Lucas ladder, trial
+ * division and the conversions stay on BigInt; and every test returns as soon as it finds
+ * a witness of compositeness. docs/threat-model.md says what that means.
  * @module
  */
 import { bitLength } from './bytes.ts';

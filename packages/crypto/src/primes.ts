@@ -24,6 +24,7 @@
  * @module
  */
 import { FieldRangeError, FieldTypeError, assertBigInt, assertInteger, throwIfAborted } from './errors.ts';
+import { backendReady } from './backend/index.ts';
 import { isProbablePrime, isStrongLucasProbablePrime, isStrongProbablePrime, millerRabin, mrRoundsFor } from './primality.ts';
 import type { ProbablePrimeOptions } from './primality.ts';
 import { randomBits, systemRng } from './rng.ts';
@@ -213,6 +214,7 @@ function readOptions(opts: GeneratePrimeOptions): { bits: number; kind: PrimeKin
  * @throws {FieldTypeError} on malformed options. @throws {FieldRangeError} if `bits` or `kind` is out of range.
  * @throws {AbortError} (as a rejection, from ./errors.ts) when `signal` is or becomes aborted.
  * @throws {RngHealthError} if the system RNG fails its health tests.
+ * @throws whatever `onProgress` throws (the search stops).
  * @example
  * const p = await generatePrime({ bits: 1024, kind: 'blum' });
  * p.toString(2).startsWith('11'); // true
@@ -220,6 +222,8 @@ function readOptions(opts: GeneratePrimeOptions): { bits: number; kind: PrimeKin
 export async function generatePrime(opts: GeneratePrimeOptions): Promise<bigint> {
   const { bits, kind, rng: givenRng } = readOptions(opts);
   const { signal, onProgress } = opts;
+  throwIfAborted(signal);
+  await backendReady(); // run on the WebAssembly backend from the first candidate when it loads
   throwIfAborted(signal);
   const rng = givenRng ?? systemRng();
   const plan = planFor(kind, bits);
@@ -236,7 +240,7 @@ export async function generatePrime(opts: GeneratePrimeOptions): Promise<bigint>
   let lastYield = performance.now();
   let lastProgress = lastYield;
   const report = (): void => onProgress?.({ ...progress });
-  /** Yields and reports when due; throws AbortError if cancelled meanwhile. */
+  /** Reports and yields when due (checked at least every ~25 ms); throws AbortError if cancelled. */
   const pause = async (now: number): Promise<void> => {
     if (onProgress && now - lastProgress >= PROGRESS_INTERVAL_MS) {
       lastProgress = now;
@@ -306,7 +310,7 @@ export async function generatePrime(opts: GeneratePrimeOptions): Promise<bigint>
             return safe ? 2n * x + 1n : x;
           }
           const now = performance.now();
-          if (now - lastYield >= YIELD_INTERVAL_MS || now - lastProgress >= PROGRESS_INTERVAL_MS) {
+          if (now - lastYield >= YIELD_INTERVAL_MS) {
             progress.candidates = before + j + 1;
             await pause(now);
           }
