@@ -6,7 +6,11 @@
  * out). Faults see each delivery before it is queued and may drop, delay, duplicate, reorder
  * (random delays) or replace it. Replacing models a corrupt sender: `tamper` and
  * `equivocate` re-sign the altered envelope with the sender's identity key, exactly what a
- * malicious party could do (the network itself is authenticated). Deliveries run in order of
+ * malicious party could do (the network itself is authenticated). A broadcast tampered for
+ * every recipient models a *consistent* corrupt sender: its own echo reports the altered
+ * message and it does not object to echoes of it, so the altered content reaches the
+ * protocol's own checks instead of tripping the echo (`equivocate` is the inconsistent
+ * counterpart). Deliveries run in order of
  * simulated time; when nothing is left in flight, every session still waiting is ended with a
  * timeout abort naming the silent parties.
  * @module
@@ -197,15 +201,19 @@ export async function runSimulation<O>(sessions: readonly Session<any, O, any>[]
   const faults = opts.faults ?? [];
   const maxDeliveries = opts.maxDeliveries ?? 10_000_000;
   const identities = opts.identities;
-  /** Original broadcast id → the altered broadcast that replaced it everywhere. */
+  /** Original broadcast id → the altered broadcast that replaced it everywhere (and back). */
   const substituted = new Map<string, { id: string; sig: string }>();
+  const original = new Map<string, { id: string; sig: string }>();
   const reseal = (env: Envelope, payload: Json, consistent = false): Envelope => {
     const auth = identities?.auth.get(env.from);
     if (!auth) throw new InternalError('reseal needs the sender identity (pass options.identities)');
     const unsigned = { ...env, payload };
     const idBytes = messageIdBytes(unsigned);
     const sig = env.kind === 'p2p' ? '' : hexOf(auth.sign(idBytes));
-    if (consistent && env.kind === 'broadcast') substituted.set(hexOf(messageIdBytes(env)), { id: hexOf(idBytes), sig });
+    if (consistent && env.kind === 'broadcast') {
+      substituted.set(hexOf(messageIdBytes(env)), { id: hexOf(idBytes), sig });
+      original.set(hexOf(idBytes), { id: hexOf(messageIdBytes(env)), sig: env.sig });
+    }
     return Object.freeze({ ...unsigned, sig });
   };
   const ctx: FaultContext = { rng, reseal };
@@ -222,6 +230,19 @@ export async function runSimulation<O>(sessions: readonly Session<any, O, any>[]
     });
     return changed ? reseal(env, { digests: fixed }) : env;
   };
+  /** ...and the corrupt sender itself keeps seeing echoes of what it originally produced. */
+  const echoFor = (env: Envelope, to: PartyIndex): Envelope => {
+    if (env.kind !== 'echo' || original.size === 0) return env;
+    const rows = (env.payload as { digests: [number, string, string][] }).digests;
+    let changed = false;
+    const fixed = rows.map(([p, id, sig]) => {
+      const orig = p === to ? original.get(id) : undefined;
+      if (!orig) return [p, id, sig];
+      changed = true;
+      return [p, orig.id, orig.sig];
+    });
+    return changed ? reseal(env, { digests: fixed }) : env;
+  };
   let now = 0;
   let seq = 0;
   const queue = new DeliveryQueue();
@@ -231,7 +252,7 @@ export async function runSimulation<O>(sessions: readonly Session<any, O, any>[]
       const targets = env.kind === 'p2p' ? [env.to!] : from.parties.filter((p) => p !== env.from);
       for (const to of targets) {
         if (!byParty.has(to)) continue;
-        let ds: readonly Delivery[] = [{ env, to, delay: 0 }];
+        let ds: readonly Delivery[] = [{ env: echoFor(env, to), to, delay: 0 }];
         for (const f of faults) ds = ds.flatMap((d) => f(d, ctx));
         for (const d of ds) queue.push({ ...d, due: now + d.delay, seq: seq++ });
       }

@@ -59,3 +59,12 @@ export function combineCommitmentsVartime(suite: FrostSuite, vectors: readonly (
   });
   return out;
 }
+
+/**
+ * Bytes of a commitment returned by noble's `utils.generateSecretPolynomial`, which are point
+ * objects at run time although typed as bytes.
+ */
+export function pointBytes(c: unknown): Uint8Array {
+  if (c instanceof Uint8Array) return c;
+  return (c as GroupPoint).toBytes(true);
+}

@@ -37,7 +37,7 @@ export interface DkgDeps {
 /** A party excluded from the key, and why. */
 export interface Disqualification {
   readonly party: PartyIndex;
-  readonly reason: 'invalid-proof' | 'failed-answer';
+  readonly reason: 'invalid-proof' | 'invalid-commitment' | 'failed-answer';
   readonly evidence: readonly Evidence[];
 }
 
