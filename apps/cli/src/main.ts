@@ -8,6 +8,7 @@
  * `apps/cli/bin/tessera.mjs`.
  * @module
  */
+import { backendReady } from '@tessera/crypto/backend';
 import { UsageError, shorten, wantsHelp } from './args.ts';
 import type { CliContext, Command } from './command.ts';
 import { demoCommand } from './commands/demo.ts';
@@ -67,6 +68,7 @@ export async function main(argv: readonly string[], ctx: CliContext): Promise<nu
       ctx.stdout.write(`${cmd.help}\n`);
       return EXIT.ok;
     }
+    await backendReady(); // heavy work starts at once: use the WebAssembly backend from the first operation
     return await cmd.run(rest, ctx);
   } catch (e) {
     if (e instanceof UsageError) {

@@ -10,6 +10,7 @@
  * @module
  */
 import { releaseProxy } from 'comlink';
+import { backendReady } from '../backend/index.ts';
 import { AbortError } from '../errors.ts';
 import { generatePrime } from '../primes.ts';
 import type { PrimeJobRequest, PrimeJobResult, PrimeProgress, PrimeWorkerApi } from './types.ts';
@@ -76,6 +77,7 @@ export function createPrimeWorkerApi(): PrimeWorkerApi {
           }
         });
       try {
+        await backendReady(); // the WebAssembly backend, once loaded, for every search
         const p = await generatePrime({ bits: request.bits, kind: request.kind, signal: controller.signal, onProgress: progress });
         return { kind: 'prime', p };
       } catch (e) {
