@@ -21,13 +21,16 @@ export function othersOf(state: DkgState, self: PartyIndex): PartyIndex[] {
   return state.qualified.filter((p) => p !== self) as PartyIndex[];
 }
 
-/** Strict reader of a round-1 payload `{ commitment: [t elements], proof }`. */
-export function readRound1(suite: FrostSuite, t: number, payload: Json): { commitment: string[]; proof: string } {
+/**
+ * Strict reader of a round-1 payload `{ commitment: [t elements], proof }`. `checkPoints`
+ * false skips the curve checks for a payload that `parse` already accepted.
+ */
+export function readRound1(suite: FrostSuite, t: number, payload: Json, checkPoints = true): { commitment: string[]; proof: string } {
   const o = expectObject(payload, 'round1', ['commitment', 'proof']);
   const commitment = expectArray(o.commitment, 'round1.commitment', t, t).map((c, k) => {
     const b = expectHex(c, `round1.commitment[${k}]`, suite.elementLength);
-    suite.parseElement(b, `round1.commitment[${k}]`);
-    return hex(b);
+    if (checkPoints) suite.parseElement(b, `round1.commitment[${k}]`);
+    return c as string;
   });
   const proof = hex(expectHex(o.proof, 'round1.proof', suite.proofLength));
   return { commitment, proof };
@@ -75,7 +78,7 @@ export const round1: RoundSpec<DkgState, DkgOutput, DkgDeps> = {
     const t = state.threshold;
     const others = othersOf(state, ctx.self);
     const rows: Round1Row[] = others.map((p) => {
-      const r = readRound1(suite, t, inbox.broadcast.get(p)!.payload);
+      const r = readRound1(suite, t, inbox.broadcast.get(p)!.payload, false);
       return [p, r.commitment, r.proof];
     });
     const pkgs = rows.map((r) => ({ party: r[0] as PartyIndex, pkg: round1Package(suite, r) }));

@@ -27,7 +27,7 @@ export const round1: RoundSpec<RefreshState, RefreshOutput, RefreshDeps> = {
     const suite = getSuite(state.suite);
     const t = ctx.deps.keyShare.threshold;
     const others = ctx.parties.filter((p) => p !== ctx.self);
-    const dealt = others.map((p) => [p, readZeroCommitments(suite, t, inbox.broadcast.get(p)!.payload).map(hex)] as const);
+    const dealt = others.map((p) => [p, readZeroCommitments(suite, t, inbox.broadcast.get(p)!.payload, false).map(hex)] as const);
     const received = others.map((p) => [p, readShare(suite, inbox.p2p.get(p)!.payload)] as const);
     const complaints: PartyIndex[] = received.filter(([p, s]) => !zeroShareMatches(suite, dealt.find((d) => d[0] === p)![1], ctx.self, s)).map(([p]) => p);
     return {
