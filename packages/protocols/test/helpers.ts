@@ -8,6 +8,12 @@ import type { RandomSource } from '@tessera/crypto/rng';
 import type { PartyIndex } from '../src/engine/ids.ts';
 import { validateKeyShare, type KeyShare } from '../src/frost/keyshare.ts';
 import { getSuite, type SuiteName } from '../src/frost/suite.ts';
+import { createSeededRng } from '@tessera/crypto/testing/seeded-rng';
+import { newSessionId, partyRange } from '../src/engine/ids.ts';
+import { createIdentities, runSimulation, type Fault, type SimulationResult } from '../src/engine/simulator.ts';
+import { createFrostDkgSession, type DkgOutput, type MisbehaviourPolicy } from '../src/frost/dkg/index.ts';
+import { createMemoryNonceLedger, type NonceLedger } from '../src/frost/nonce-ledger.ts';
+import { createFrostSignSession, type SignOutput } from '../src/frost/sign/index.ts';
 
 /** Reads a JSON file under the repository's vectors/ folder. */
 export function loadVector<T = any>(rel: string): T {
@@ -75,12 +81,6 @@ function buildKeyShares(suiteName: SuiteName, v: RfcVector): Map<PartyIndex, Key
 }
 
 // ---- simulator plumbing for FROST sessions ----
-import { createSeededRng } from '@tessera/crypto/testing/seeded-rng';
-import { newSessionId, partyRange } from '../src/engine/ids.ts';
-import { createIdentities, runSimulation, type Fault, type SimulationResult } from '../src/engine/simulator.ts';
-import { createFrostDkgSession, type DkgOutput, type MisbehaviourPolicy } from '../src/frost/dkg/index.ts';
-import { createMemoryNonceLedger, type NonceLedger } from '../src/frost/nonce-ledger.ts';
-import { createFrostSignSession, type SignOutput } from '../src/frost/sign/index.ts';
 
 /** Runs a DKG among parties 1..n in the simulator. */
 export async function runDkg(suite: SuiteName, t: number, n: number, opts: { seed?: string; faults?: Fault[]; policy?: MisbehaviourPolicy } = {}): Promise<SimulationResult<DkgOutput>> {

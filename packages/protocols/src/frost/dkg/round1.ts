@@ -64,6 +64,7 @@ function invalidPackages(F: FrostSuite, frost: FROST, ctx: RoundContext<unknown>
   return bad;
 }
 
+/** Round 1 of the DKG: commitments and proofs of knowledge. @throws {ProtocolAbort} (`invalid-proof`, `too-few-qualified`) from finalize. */
 export const round1: RoundSpec<DkgState, DkgOutput, DkgDeps> = {
   expects(state, ctx): Expectation {
     const others = othersOf(state, ctx.self);

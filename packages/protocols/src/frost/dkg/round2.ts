@@ -52,6 +52,7 @@ export function finishRound3(suite: FrostSuite, ctx: { session: Parameters<Frost
   return frost.DKG.round3(secret, pkgs, r2 as Parameters<typeof frost.DKG.round3>[2]);
 }
 
+/** Round 2 of the DKG: private shares, checked; complaints follow. */
 export const round2: RoundSpec<DkgState, DkgOutput, DkgDeps> = {
   expects(state, ctx): Expectation {
     return { broadcast: [], p2p: othersOf(state, ctx.self), echo: [] };

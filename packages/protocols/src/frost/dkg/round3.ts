@@ -24,6 +24,7 @@ export function dkgOutput(state: DkgState, self: PartyIndex, qualified: readonly
   };
 }
 
+/** Round 3 of the DKG: complaint lists; output if there are none. */
 export const round3: RoundSpec<DkgState, DkgOutput, DkgDeps> = {
   expects(state, ctx): Expectation {
     const others = othersOf(state, ctx.self);

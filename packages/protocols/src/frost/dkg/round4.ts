@@ -20,6 +20,7 @@ function bookOf(state: DkgState): ComplaintBook {
   return new Map(state.complaints.map(([c, a, id]) => [c as PartyIndex, { against: a as PartyIndex[], id }]));
 }
 
+/** Round 4 of the DKG: answers to complaints, disqualification, final key. @throws {ProtocolAbort} (`disqualified`, `too-few-qualified`) from finalize. */
 export const round4: RoundSpec<DkgState, DkgOutput, DkgDeps> = {
   expects(state, ctx): Expectation {
     const accused = accusedOf(bookOf(state)).filter((p) => p !== ctx.self);

@@ -13,6 +13,7 @@ import { complaintPayload } from '../complaints.ts';
 import { getSuite } from '../suite.ts';
 import { readShare, readZeroCommitments, zeroShareMatches, type RefreshDeps, type RefreshOutput, type RefreshState } from './types.ts';
 
+/** Round 1 of refresh: zero-sharings, checked; complaints follow. */
 export const round1: RoundSpec<RefreshState, RefreshOutput, RefreshDeps> = {
   expects(_state, ctx) {
     const others = ctx.parties.filter((p) => p !== ctx.self);

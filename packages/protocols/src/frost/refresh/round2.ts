@@ -33,6 +33,7 @@ export function refreshedShare(state: RefreshState, self: PartyIndex, old: KeySh
   return validateKeyShare({ suite: old.suite, index: self, threshold: t, parties: old.parties, commitments, verifyingShares, signingShare: Fn.toBytes(x) });
 }
 
+/** Round 2 of refresh: complaint lists; output if there are none. */
 export const round2: RoundSpec<RefreshState, RefreshOutput, RefreshDeps> = {
   expects(_state, ctx) {
     const others = ctx.parties.filter((p) => p !== ctx.self);

@@ -16,6 +16,7 @@ function bookOf(state: RefreshState): ComplaintBook {
   return new Map(state.complaints.map(([c, a, id]) => [c as PartyIndex, { against: a as PartyIndex[], id }]));
 }
 
+/** Round 3 of refresh: answers to complaints. @throws {ProtocolAbort} (`disqualified`) under the abort policy. */
 export const round3: RoundSpec<RefreshState, RefreshOutput, RefreshDeps> = {
   expects(state, ctx) {
     const others = ctx.parties.filter((p) => p !== ctx.self);

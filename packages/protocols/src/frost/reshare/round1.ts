@@ -17,6 +17,7 @@ import { readShare } from '../refresh/types.ts';
 import { getSuite } from '../suite.ts';
 import { readDealing, subShareMatches, type ReshareDeps, type ReshareOutput, type ReshareState } from './types.ts';
 
+/** Round 1 of resharing: sub-sharings, checked in public and privately. @throws {ProtocolAbort} (`invalid-share`) under the abort policy. */
 export const round1: RoundSpec<ReshareState, ReshareOutput, ReshareDeps> = {
   expects(state, ctx) {
     const dealers = (state.dealers as PartyIndex[]).filter((p) => p !== ctx.self);

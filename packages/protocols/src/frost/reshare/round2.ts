@@ -24,6 +24,7 @@ export function qualifiedDealers(state: ReshareState, extra: readonly PartyIndex
   return q;
 }
 
+/** Round 2 of resharing: complaint lists; output if there are none. @throws {ProtocolAbort} (`too-few-qualified`). */
 export const round2: RoundSpec<ReshareState, ReshareOutput, ReshareDeps> = {
   expects(_state, ctx) {
     const others = ctx.parties.filter((p) => p !== ctx.self);

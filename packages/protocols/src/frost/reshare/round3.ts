@@ -19,6 +19,7 @@ function bookOf(state: ReshareState): ComplaintBook {
   return new Map(state.complaints.map(([c, a, id]) => [c as PartyIndex, { against: a as PartyIndex[], id }]));
 }
 
+/** Round 3 of resharing: answers to complaints, final combination. @throws {ProtocolAbort} (`disqualified`, `too-few-qualified`). */
 export const round3: RoundSpec<ReshareState, ReshareOutput, ReshareDeps> = {
   expects(state, ctx) {
     const others = ctx.parties.filter((p) => p !== ctx.self);

@@ -8,6 +8,7 @@
 import type { FrostSecret, NonceCommitments, Nonces } from '@noble/curves/abstract/frost.js';
 import { hexToBytes } from '@tessera/crypto/bytes';
 import { expectHex, expectObject, hex, type Json } from '../../engine/codec.ts';
+import { InternalError } from '../../engine/errors.ts';
 import type { PartyIndex } from '../../engine/ids.ts';
 import type { Expectation, Outgoing, RoundContext, RoundSpec, Transition } from '../../engine/protocol.ts';
 import { keyId, toFrostPublic, toFrostSecret } from '../keyshare.ts';
@@ -36,6 +37,7 @@ export function commitmentList(state: SignState): NonceCommitments[] {
   return (state.commitments ?? []).map(([p, h, b]) => ({ identifier: suite.identifier(p as PartyIndex), hiding: hexToBytes(h), binding: hexToBytes(b) }) as NonceCommitments);
 }
 
+/** Round 1 of signing: collects the commitment list B, consumes the nonce in the ledger, then signs. @throws {NonceReuseError} from finalize if the nonce was consumed before. */
 export const round1: RoundSpec<SignState, SignOutput, SignDeps> = {
   expects(state, ctx): Expectation {
     const others = otherSigners(state, ctx.self);
@@ -52,7 +54,7 @@ export const round1: RoundSpec<SignState, SignOutput, SignDeps> = {
       return [p, hex(c.hiding), hex(c.binding)];
     });
     const next: SignState = { ...state, nonces: null, commitments: rows };
-    if (state.nonces === null) throw new Error('nonces already erased');
+    if (state.nonces === null) throw new InternalError('nonces already erased');
     const share = ctx.deps.keyShare;
     // Record consumption durably BEFORE the share exists outside this function.
     await ctx.deps.ledger.consume(keyId(share), state.nonceId);
@@ -61,7 +63,6 @@ export const round1: RoundSpec<SignState, SignOutput, SignDeps> = {
     const z = suite.frost.signShare(secret, toFrostPublic(share), nonces, commitmentList(next), hexToBytes(state.message));
     secret.signingShare.fill(0);
     const zHex = hex(z);
-    const others = otherSigners(state, ctx.self);
     let outgoing: Outgoing[];
     let ownShare: string | null = null;
     if (state.aggregator === null) {
@@ -73,7 +74,6 @@ export const round1: RoundSpec<SignState, SignOutput, SignDeps> = {
     } else {
       outgoing = [{ kind: 'p2p', to: state.aggregator as PartyIndex, payload: { share: zHex } }];
     }
-    void others;
     return { next: 2, state: { ...next, ownShare }, outgoing };
   },
 };

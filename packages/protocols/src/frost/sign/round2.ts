@@ -37,6 +37,7 @@ export function signOutput(state: SignState, signature: Uint8Array, deps: SignDe
   };
 }
 
+/** Round 2 of signing: verifies every share, then aggregates. @throws {ProtocolAbort} from finalize naming every signer with an invalid share. */
 export const round2: RoundSpec<SignState, SignOutput, SignDeps> = {
   expects(state, ctx): Expectation {
     const others = otherSigners(state, ctx.self);

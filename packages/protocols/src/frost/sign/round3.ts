@@ -18,6 +18,7 @@ function readSignature(state: SignState, payload: unknown): Uint8Array {
   return expectHex(o.signature, 'signature.signature', getSuite(state.suite).signatureLength);
 }
 
+/** Round 3 of signing (aggregator mode): accepts the aggregated signature if it verifies. @throws {ProtocolAbort} naming the aggregator otherwise. */
 export const round3: RoundSpec<SignState, SignOutput, SignDeps> = {
   expects(state): Expectation {
     return { broadcast: [state.aggregator as PartyIndex], p2p: [], echo: [] };
