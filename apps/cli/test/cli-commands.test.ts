@@ -3,9 +3,11 @@
  * interruption with Ctrl-C. Paillier commands are in cli-paillier.test.ts, every error path
  * in cli-errors.test.ts.
  */
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { isProbablePrime } from '@tessera/crypto/primality';
-import { collect, runCli, startCli } from './helpers.ts';
+import { collect, removeScratchDirs, runCli, startCli } from './helpers.ts';
+
+afterAll(removeScratchDirs);
 
 describe.concurrent('help', () => {
   it.each([['--help'], ['help'], ['-h']])('tessera %s lists the commands on stdout', async (flag) => {

@@ -4,8 +4,10 @@
  * `error: <argument>: …` on stderr naming the argument, nothing on stdout, no stack trace,
  * and exit with code 2. The `paillier` paths are in cli-paillier-errors.test.ts.
  */
-import { describe, it } from 'vitest';
-import { expectUsageError, runCli, scratchDir } from './helpers.ts';
+import { afterAll, describe, it } from 'vitest';
+import { expectUsageError, removeScratchDirs, runCli, scratchDir } from './helpers.ts';
+
+afterAll(removeScratchDirs);
 
 const dir = scratchDir();
 

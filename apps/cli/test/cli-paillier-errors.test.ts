@@ -4,15 +4,17 @@
  * `error: <argument>: …` on stderr naming the argument, nothing on stdout, no stack trace,
  * and exit with code 2.
  */
-import { beforeAll, describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expectUsageError, runCli, scratchDir } from './helpers.ts';
+import { expectUsageError, removeScratchDirs, runCli, scratchDir } from './helpers.ts';
+
+afterAll(removeScratchDirs);
 
 const dir = scratchDir();
 const f = (name: string) => join(dir, name);
 
-// 512-bit fixture key: two 256-bit Blum primes (generated once with `tessera paillier keygen`).
+// 512-bit fixture key: two random 256-bit primes (from one run of `tessera paillier keygen --bits 512`).
 const P = 0xf2168cecd843dc2e224bd566a77bcdee6985e6237834cac89471622609d294e1n;
 const Q = 0xce8573c9d2ff4509c3a8b367752640f0a38ec1698d696c9a0e96127598d7e307n;
 const N = P * Q;

@@ -3,10 +3,12 @@
  * a small key, encryption with a public-only key file, caller-given randomness, and the
  * Apache Milagro known answers (encrypt with fixed r, decrypt) through the CLI.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readMilagro, runCli, scratchDir } from './helpers.ts';
+import { readMilagro, removeScratchDirs, runCli, scratchDir } from './helpers.ts';
+
+afterAll(removeScratchDirs);
 
 const dir = scratchDir();
 const keyFile = join(dir, 'key.json');

@@ -3,7 +3,7 @@
  * a child process, and read the Milagro Paillier vector files.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,9 +21,18 @@ export interface CliResult {
   stderr: string;
 }
 
-/** A fresh scratch directory for key files. */
+const scratchDirs: string[] = [];
+
+/** A fresh scratch directory for key files (removed by {@link removeScratchDirs}). */
 export function scratchDir(): string {
-  return mkdtempSync(join(tmpdir(), 'tessera-cli-test-'));
+  const dir = mkdtempSync(join(tmpdir(), 'tessera-cli-test-'));
+  scratchDirs.push(dir);
+  return dir;
+}
+
+/** Removes every scratch directory this test file created (call from `afterAll`). */
+export function removeScratchDirs(): void {
+  for (const dir of scratchDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
 /** Starts the CLI; `cwd` defaults to a scratch directory. */
