@@ -52,17 +52,17 @@ describe('paillier encrypt / decrypt round trip (512-bit key)', () => {
   it.each([['0'], ['1'], ['123456789012345678901234567890']])('m = %s', async (m) => {
     const enc = await runCli(['paillier', 'encrypt', '--key', pubFile, '--m', m]);
     expect(enc.code).toBe(0);
-    // 0x-prefixed lower-case hex, zero-padded to the byte length of N².
-    expect(enc.stdout).toMatch(/^0x[0-9a-f]{256}\n$/);
+    // Lower-case hex without prefix, zero-padded to the byte length of N².
+    expect(enc.stdout).toMatch(/^[0-9a-f]{256}\n$/);
     const dec = await runCli(['paillier', 'decrypt', '--key', keyFile, '--c', enc.stdout.trim()]);
     expect(dec.stdout).toBe(`${m}\n`);
     expect(dec.code).toBe(0);
   });
 
-  it('m = N − 1, ciphertext given without 0x', async () => {
+  it('m = N − 1, ciphertext given with 0x', async () => {
     const m = (n - 1n).toString();
     const enc = await runCli(['paillier', 'encrypt', '--key', keyFile, '--m', m]);
-    const dec = await runCli(['paillier', 'decrypt', '--key', keyFile, '--c', enc.stdout.trim().slice(2)]);
+    const dec = await runCli(['paillier', 'decrypt', '--key', keyFile, '--c', '0x' + enc.stdout.trim()]);
     expect(dec.stdout).toBe(`${m}\n`);
   });
 
@@ -78,14 +78,14 @@ describe('paillier encrypt / decrypt round trip (512-bit key)', () => {
       for (const rText of ['0x1234567890abcdef', '1234567890ABCDEF']) {
         const enc = await runCli(['paillier', 'encrypt', '--key', key, '--m', '99', '--r', rText]);
         expect(enc.code).toBe(0);
-        expect(BigInt(enc.stdout.trim())).toBe(expected);
+        expect(BigInt('0x' + enc.stdout.trim())).toBe(expected);
       }
     }
   });
 
   it('a tampered ciphertext does not decrypt to the plaintext', async () => {
     const enc = await runCli(['paillier', 'encrypt', '--key', pubFile, '--m', '1000']);
-    const c = BigInt(enc.stdout.trim());
+    const c = BigInt('0x' + enc.stdout.trim());
     const dec = await runCli(['paillier', 'decrypt', '--key', keyFile, '--c', `0x${(c + 1n).toString(16)}`]);
     expect(dec.code).toBe(0);
     expect(dec.stdout).not.toBe('1000\n');
@@ -105,7 +105,7 @@ describe('Milagro known answers through the CLI (2048-bit keys)', () => {
       const r = await runCli(['paillier', 'encrypt', '--key', key, '--m', m, '--r', rec.R!]);
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
-      expect(BigInt(r.stdout.trim())).toBe(BigInt('0x' + rec.CIPHERTEXT));
+      expect(BigInt('0x' + r.stdout.trim())).toBe(BigInt('0x' + rec.CIPHERTEXT));
     }
   });
 

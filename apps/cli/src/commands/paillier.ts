@@ -4,8 +4,8 @@
  *
  * Key files: the versioned JSON written by `keygen` (docs/formats.md), or any JSON object
  * with `"n"` (public key) or `"n"`, `"p"`, `"q"` (secret key) as hex strings with or
- * without `0x`. Ciphertexts are printed as `0x`-prefixed lower-case hex, zero-padded to
- * the byte length of N²; ciphertexts and `--r` are read as hex with or without `0x`.
+ * without `0x`. Ciphertexts are printed as lower-case hex without a prefix (the canonical
+ * ciphertext encoding of docs/formats.md), zero-padded to the byte length of N²; ciphertexts and `--r` are read as hex with or without `0x`.
  * Plaintexts are decimal. Keys below 2048 bits work, with a warning (tests, experiments).
  * @module
  */
@@ -49,7 +49,7 @@ const HELP = `usage: tessera paillier keygen --bits B --out key.json [--public-o
 keygen   generates a key (two primes of B/2 bits found in parallel on W worker threads) and
          writes the secret key as JSON to --out (mode 0600), the public key to --public-out.
          B is even, ${PAILLIER_KEYGEN_MIN_BITS}-${PAILLIER_MAX_BITS} (default ${PAILLIER_MIN_BITS}); below ${PAILLIER_MIN_BITS} bits a warning is printed.
-encrypt  prints Enc(m) = (1 + m·N)·r^N mod N² as 0x-hex (zero-padded to the size of N²).
+encrypt  prints Enc(m) = (1 + m·N)·r^N mod N² as lower-case hex without 0x (zero-padded to the size of N²).
          --r gives the randomness r (hex, 0 < r < N, gcd(r, N) = 1); default: fresh random r.
          A public key file (just "n") is enough.
 decrypt  prints the plaintext in decimal; needs the secret key file (n, p, q).
@@ -187,7 +187,7 @@ async function encryptCommand(args: string[], ctx: CliContext): Promise<number> 
     let c: bigint;
     if (parsed.kind === 'secret') c = r === undefined ? encryptWithSecretKey(parsed.key, m) : encryptWithNonceAndSecretKey(parsed.key, m, r);
     else c = r === undefined ? encrypt(pk, m) : encryptWithNonce(pk, m, r);
-    ctx.stdout.write(`0x${encodePaillierCiphertext(pk, c)}\n`);
+    ctx.stdout.write(`${encodePaillierCiphertext(pk, c)}\n`);
   } finally {
     if (parsed.kind === 'secret') disposePaillierSecretKey(parsed.key);
   }
