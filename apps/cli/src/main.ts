@@ -15,9 +15,10 @@ import { demoCommand } from './commands/demo.ts';
 import { isprimeCommand } from './commands/isprime.ts';
 import { paillierCommand } from './commands/paillier.ts';
 import { primeCommand } from './commands/prime.ts';
+import { simulateCommand } from './commands/simulate.ts';
 
 /** Every command, in help order. */
-export const COMMANDS: readonly Command[] = [isprimeCommand, primeCommand, paillierCommand, demoCommand];
+export const COMMANDS: readonly Command[] = [isprimeCommand, primeCommand, paillierCommand, simulateCommand, demoCommand];
 
 /** Exit codes. */
 export const EXIT = { ok: 0, failure: 1, usage: 2, interrupted: 130 } as const;
