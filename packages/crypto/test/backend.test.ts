@@ -51,8 +51,9 @@ function allOnesTopLimb(bits: number): bigint {
   return ((1n << BigInt(bits)) - (1n << low)) | rand(Number(low)) | 1n;
 }
 
-const SIZES = [2, 3, 8, 26, 27, 28, 29, 30, 55, 56, 57, 64, 100, 127, 128, 254, 255, 256, 384, 512, 1023, 1024,
-  1536, 2048, 3072, 4096, 7138, 7139, 7140, 7141, 8192];
+// around limb boundaries (28/29 bits), the w = 29 → 28 switch (3594/3595 bits) and the largest sizes
+const SIZES = [2, 3, 8, 27, 28, 29, 30, 31, 56, 57, 58, 59, 64, 100, 127, 128, 255, 256, 384, 512, 1023, 1024,
+  1536, 2048, 3072, 3594, 3595, 4096, 6000, 8191, 8192];
 
 /** One exponentiation with its reference result, shared by every backend. */
 interface Case {
@@ -73,6 +74,12 @@ const RANDOM_CASES: Case[] = SIZES.flatMap((bits) =>
 
 /** Full-length exponents at the largest sizes (N² for a 2048-bit N, and 8192 bits). */
 const FULL_CASES: Case[] = [4096, 8192].map((bits) => pow(rand(bits - 1), rand(bits), oddModulus(bits), `${bits} bits, full exponent`));
+
+/** All-ones limbs at the largest size of each limb width (the accumulator bounds are tightest there). */
+const WORST_CASES: Case[] = [3594, 8192].flatMap((bits) => {
+  const ones = (1n << BigInt(bits)) - 1n;
+  return [ones, ones - 2n].flatMap((m) => [m - 1n, m - 2n, ones >> 1n].map((b) => pow(b, (1n << 200n) - 1n, m, `worst case ${bits} bits`)));
+});
 
 /** Edge bases (0, 1, N−1, N, ≥ N, ≥ R) × edge exponents (0, 1, 2, N−1, longer than N) × edge moduli. */
 const EDGE_CASES: Case[] = [2, 28, 56, 1024, 2048].flatMap((bits) =>
@@ -122,10 +129,11 @@ describe('backend selection', () => {
     for (let bits = 2; bits <= MAX_MODULUS_BITS; bits++) {
       const { n, w, P } = limbLayout(bits);
       expect(w * n).toBeGreaterThanOrEqual(bits + 2);
+      expect(n % 2).toBe(0);
       expect(P % 4).toBe(0);
-      expect(P).toBeGreaterThanOrEqual(n + 3);
-      // each accumulator lane sums at most n + 1 products of two w-bit limbs
-      expect(BigInt(n + 1) * ((1n << BigInt(w)) - 1n) ** 2n < 1n << 64n).toBe(true);
+      expect(P).toBeGreaterThanOrEqual(n + 4);
+      // each accumulator lane sums at most ⌊(n + 4)/2⌋ products of two w-bit limbs
+      expect(BigInt((n + 4) >> 1) * ((1n << BigInt(w)) - 1n) ** 2n < 1n << 64n).toBe(true);
     }
   });
 });
@@ -148,7 +156,7 @@ describe.each(backends.map((b) => [b.name, b] as const))('%s backend', (name, ba
   });
 
   it('handles edge bases, exponents and moduli', () => {
-    for (const c of EDGE_CASES) {
+    for (const c of [...EDGE_CASES, ...WORST_CASES]) {
       expect(backend.modPow(c.b, c.e, c.m), c.label).toBe(c.want);
       expect(backend.modPowVartime(c.b, c.e, c.m), `${c.label} (vartime)`).toBe(c.want);
     }

@@ -6,21 +6,21 @@
 ;; declares a text macro that `;;#expand NAME` pastes in place (the inner loops are inlined
 ;; this way because a call per column costs more than the column itself for small n).
 ;;
-;; Representation. A number x < 2^(w·n) is n limbs of w bits (w = 28, or 27 above 7140
-;; bits), one limb per 32-bit word, little-endian, followed by zero padding up to the
-;; stride P (a multiple of 4, at least n + 3). Inner loops read whole 4-limb chunks and
-;; rely on that padding being zero. Most routines also keep a reversed copy
-;; xr[i] = x[n-1-i] so that a product column Σ a_i·b_{k-i} is a dot product of two
-;; arrays read forwards.
+;; Representation. A number x < 2^(w·n) is n limbs of w bits (w = 29 up to 3594 bits,
+;; else 28; n even), one limb per 32-bit word, little-endian, followed by zero padding up
+;; to the stride P (a multiple of 4, at least n + 4). Inner loops read whole 4-limb chunks
+;; and rely on that padding being zero. Most routines also keep a reversed copy
+;; xr[i] = x[n-1-i], preceded by at least one zero limb, so that a product column
+;; Σ a_i·b_{k-i} is a dot product of two arrays read forwards.
 ;;
 ;; Multiplication is product scanning with interleaved Montgomery reduction (Koç, Acar,
-;; Kaliski 1996, "FIPS"): column k accumulates Σ a_i·b_{k-i} + Σ m_i·N_{k-i} without
-;; carry propagation. Each of the two accumulator lanes receives at most n + 1 products
-;; below 2^(2w), which fits 64 bits for n ≤ 255 at w = 28 and n ≤ 1023 at w = 27; lanes
-;; are combined column by column through their low w bits and their high parts, so their
-;; sum never has to fit 64 bits. R = 2^(w·n) ≥ 4N, so inputs and outputs stay below 2N
-;; with no final subtraction (Walter 1999); one constant-time subtraction ends an
-;; exponentiation.
+;; Kaliski 1996, "FIPS"), two columns per pass: column k accumulates Σ a_i·b_{k-i} +
+;; Σ m_i·N_{k-i} without carry propagation. Each accumulator lane receives at most
+;; (n+4)/2 products below 2^(2w) (a doubled product counting twice), which fits 64 bits
+;; for n ≤ 124 at w = 29 and n ≤ 508 at w = 28; lanes are split into their low w bits
+;; and high parts before they are added, so no sum of lanes has to fit 64 bits.
+;; R = 2^(w·n) ≥ 4N, so inputs and outputs stay below 2N with no final subtraction
+;; (Walter 1999); one constant-time subtraction ends an exponentiation.
 ;;
 ;; Context header at ctx (i32 fields, byte offsets):
 ;;   0 n   4 w   8 n0inv = −N⁻¹ mod 2^w   12 P (stride in limbs)   16 &N   20 &Nrev
@@ -37,55 +37,71 @@
   (data (i32.const 48) "\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\00\00\00\00")
 
 ;;#if simd
-  ;; acc0 holds the products of chunk limbs 0 and 1, acc1 those of limbs 2 and 3, lane by lane.
+  ;; Two columns per pass: acc0/acc1 collect column k (chunk limbs 0,1 / 2,3), acc2/acc3
+  ;; column k+1. $pb and $pn point at column k+1's operand; column k's is 4 bytes further.
 ;;#define DOT_CLEAR
   (local.set $acc0 (v128.const i64x2 0 0))
   (local.set $acc1 (v128.const i64x2 0 0))
+  (local.set $acc2 (v128.const i64x2 0 0))
+  (local.set $acc3 (v128.const i64x2 0 0))
 ;;#enddef
 
-  ;; acc += Σ over $it chunks of a·b + m·N (pointers $pa $pb $pm $pn advance).
+  ;; acc += Σ over $it ≥ 1 chunks of a·b + m·N for both columns.
 ;;#define DOT_ABMN
   (loop $dot
     (local.set $va (v128.load (local.get $pa)))
-    (local.set $vb (v128.load (local.get $pb)))
     (local.set $vm (v128.load (local.get $pm)))
-    (local.set $vn (v128.load (local.get $pn)))
+    (local.set $vb (v128.load offset=4 (local.get $pb)))
+    (local.set $vn (v128.load offset=4 (local.get $pn)))
     (local.set $acc0 (i64x2.add (local.get $acc0)
       (i64x2.add (i64x2.extmul_low_i32x4_u (local.get $va) (local.get $vb))
                  (i64x2.extmul_low_i32x4_u (local.get $vm) (local.get $vn)))))
     (local.set $acc1 (i64x2.add (local.get $acc1)
       (i64x2.add (i64x2.extmul_high_i32x4_u (local.get $va) (local.get $vb))
                  (i64x2.extmul_high_i32x4_u (local.get $vm) (local.get $vn)))))
+    (local.set $vb (v128.load (local.get $pb)))
+    (local.set $vn (v128.load (local.get $pn)))
+    (local.set $acc2 (i64x2.add (local.get $acc2)
+      (i64x2.add (i64x2.extmul_low_i32x4_u (local.get $va) (local.get $vb))
+                 (i64x2.extmul_low_i32x4_u (local.get $vm) (local.get $vn)))))
+    (local.set $acc3 (i64x2.add (local.get $acc3)
+      (i64x2.add (i64x2.extmul_high_i32x4_u (local.get $va) (local.get $vb))
+                 (i64x2.extmul_high_i32x4_u (local.get $vm) (local.get $vn)))))
     (local.set $pa (i32.add (local.get $pa) (i32.const 16)))
+    (local.set $pm (i32.add (local.get $pm) (i32.const 16)))
     (local.set $pb (i32.add (local.get $pb) (i32.const 16)))
+    (local.set $pn (i32.add (local.get $pn) (i32.const 16)))
+    (br_if $dot (local.tee $it (i32.sub (local.get $it) (i32.const 1)))))
+;;#enddef
+
+  ;; acc += Σ over $it ≥ 1 chunks of m·N for both columns.
+;;#define DOT_MN
+  (loop $dot
+    (local.set $vm (v128.load (local.get $pm)))
+    (local.set $vn (v128.load offset=4 (local.get $pn)))
+    (local.set $acc0 (i64x2.add (local.get $acc0) (i64x2.extmul_low_i32x4_u (local.get $vm) (local.get $vn))))
+    (local.set $acc1 (i64x2.add (local.get $acc1) (i64x2.extmul_high_i32x4_u (local.get $vm) (local.get $vn))))
+    (local.set $vn (v128.load (local.get $pn)))
+    (local.set $acc2 (i64x2.add (local.get $acc2) (i64x2.extmul_low_i32x4_u (local.get $vm) (local.get $vn))))
+    (local.set $acc3 (i64x2.add (local.get $acc3) (i64x2.extmul_high_i32x4_u (local.get $vm) (local.get $vn))))
     (local.set $pm (i32.add (local.get $pm) (i32.const 16)))
     (local.set $pn (i32.add (local.get $pn) (i32.const 16)))
     (br_if $dot (local.tee $it (i32.sub (local.get $it) (i32.const 1)))))
 ;;#enddef
 
-  ;; acc += Σ over $it chunks (possibly 0) of m·N.
-;;#define DOT_MN
-  (block $mn_done
-    (br_if $mn_done (i32.eqz (local.get $it)))
-    (loop $dot
-      (local.set $vm (v128.load (local.get $pm)))
-      (local.set $vn (v128.load (local.get $pn)))
-      (local.set $acc0 (i64x2.add (local.get $acc0) (i64x2.extmul_low_i32x4_u (local.get $vm) (local.get $vn))))
-      (local.set $acc1 (i64x2.add (local.get $acc1) (i64x2.extmul_high_i32x4_u (local.get $vm) (local.get $vn))))
-      (local.set $pm (i32.add (local.get $pm) (i32.const 16)))
-      (local.set $pn (i32.add (local.get $pn) (i32.const 16)))
-      (br_if $dot (local.tee $it (i32.sub (local.get $it) (i32.const 1))))))
-;;#enddef
-
-  ;; acc += Σ over $it chunks (possibly 0) of a·b, then one chunk keeping only $rem limbs.
+  ;; acc += Σ over $it ≥ 0 chunks of a·b for both columns, then one chunk keeping only
+  ;; the first $rem limbs of a.
 ;;#define DOT_AB_MASKED
   (block $ab_done
     (br_if $ab_done (i32.eqz (local.get $it)))
     (loop $dot
       (local.set $va (v128.load (local.get $pa)))
-      (local.set $vb (v128.load (local.get $pb)))
+      (local.set $vb (v128.load offset=4 (local.get $pb)))
       (local.set $acc0 (i64x2.add (local.get $acc0) (i64x2.extmul_low_i32x4_u (local.get $va) (local.get $vb))))
       (local.set $acc1 (i64x2.add (local.get $acc1) (i64x2.extmul_high_i32x4_u (local.get $va) (local.get $vb))))
+      (local.set $vb (v128.load (local.get $pb)))
+      (local.set $acc2 (i64x2.add (local.get $acc2) (i64x2.extmul_low_i32x4_u (local.get $va) (local.get $vb))))
+      (local.set $acc3 (i64x2.add (local.get $acc3) (i64x2.extmul_high_i32x4_u (local.get $va) (local.get $vb))))
       (local.set $pa (i32.add (local.get $pa) (i32.const 16)))
       (local.set $pb (i32.add (local.get $pb) (i32.const 16)))
       (br_if $dot (local.tee $it (i32.sub (local.get $it) (i32.const 1))))))
@@ -93,107 +109,168 @@
     (then
       (local.set $va (v128.and (v128.load (local.get $pa))
                                (v128.load (i32.shl (local.get $rem) (i32.const 4)))))
-      (local.set $vb (v128.load (local.get $pb)))
+      (local.set $vb (v128.load offset=4 (local.get $pb)))
       (local.set $acc0 (i64x2.add (local.get $acc0) (i64x2.extmul_low_i32x4_u (local.get $va) (local.get $vb))))
-      (local.set $acc1 (i64x2.add (local.get $acc1) (i64x2.extmul_high_i32x4_u (local.get $va) (local.get $vb))))))
+      (local.set $acc1 (i64x2.add (local.get $acc1) (i64x2.extmul_high_i32x4_u (local.get $va) (local.get $vb))))
+      (local.set $vb (v128.load (local.get $pb)))
+      (local.set $acc2 (i64x2.add (local.get $acc2) (i64x2.extmul_low_i32x4_u (local.get $va) (local.get $vb))))
+      (local.set $acc3 (i64x2.add (local.get $acc3) (i64x2.extmul_high_i32x4_u (local.get $va) (local.get $vb))))))
 ;;#enddef
 
 ;;#define DOT_DOUBLE
   (local.set $acc0 (i64x2.shl (local.get $acc0) (i32.const 1)))
   (local.set $acc1 (i64x2.shl (local.get $acc1) (i32.const 1)))
+  (local.set $acc2 (i64x2.shl (local.get $acc2) (i32.const 1)))
+  (local.set $acc3 (i64x2.shl (local.get $acc3) (i32.const 1)))
 ;;#enddef
 
-  ;; $l0 / $l1 = the two lane sums (even / odd limbs of each chunk).
-;;#define DOT_LANES
-  (local.set $acc0 (i64x2.add (local.get $acc0) (local.get $acc1)))
-  (local.set $l0 (i64x2.extract_lane 0 (local.get $acc0)))
-  (local.set $l1 (i64x2.extract_lane 1 (local.get $acc0)))
+;;#define SPLIT_SUM
+  (local.set $s (i64.add (i64.add (i64x2.extract_lane 0 (local.get $va)) (i64x2.extract_lane 1 (local.get $va)))
+                         (i64.and (local.get $c) (local.get $mask))))
+  (local.set $h (i64.add (i64.add (i64x2.extract_lane 0 (local.get $vb)) (i64x2.extract_lane 1 (local.get $vb)))
+                         (i64.shr_u (local.get $c) (local.get $w))))
+;;#enddef
+  ;; Column value V = Σ lanes + c as s = Σ low w bits, h = Σ high parts (V = s + h·2^w),
+  ;; for column k (SPLIT_K: acc0, acc1) or k+1 (SPLIT_K1: acc2, acc3). Lanes are split
+  ;; before they are added, so each lane only has to hold its own products.
+;;#define SPLIT_K
+  (local.set $va (i64x2.add (v128.and (local.get $acc0) (local.get $vmask)) (v128.and (local.get $acc1) (local.get $vmask))))
+  (local.set $vb (i64x2.add (i64x2.shr_u (local.get $acc0) (local.get $w32)) (i64x2.shr_u (local.get $acc1) (local.get $w32))))
+;;#expand SPLIT_SUM
+;;#enddef
+;;#define SPLIT_K1
+  (local.set $va (i64x2.add (v128.and (local.get $acc2) (local.get $vmask)) (v128.and (local.get $acc3) (local.get $vmask))))
+  (local.set $vb (i64x2.add (i64x2.shr_u (local.get $acc2) (local.get $w32)) (i64x2.shr_u (local.get $acc3) (local.get $w32))))
+;;#expand SPLIT_SUM
 ;;#enddef
 
 ;;#define DOT_LOCALS
-  (local $acc0 v128) (local $acc1 v128) (local $va v128) (local $vb v128) (local $vm v128) (local $vn v128)
+  (local $acc0 v128) (local $acc1 v128) (local $acc2 v128) (local $acc3 v128)
+  (local $va v128) (local $vb v128) (local $vm v128) (local $vn v128) (local $vmask v128) (local $w32 i32)
 ;;#enddef
 ;;#else
-  ;; acc0 holds the products of even chunk limbs, acc1 those of odd ones.
+  ;; Two columns per pass: acc0/acc1 collect the even/odd chunk limbs of column k,
+  ;; acc2/acc3 those of column k+1 (operands 4 bytes before column k's).
 ;;#define DOT_CLEAR
   (local.set $acc0 (i64.const 0))
   (local.set $acc1 (i64.const 0))
+  (local.set $acc2 (i64.const 0))
+  (local.set $acc3 (i64.const 0))
 ;;#enddef
 
 ;;#define DOT_ABMN
   (loop $dot
+    (local.set $x0 (i64.load32_u (local.get $pa)))
+    (local.set $x1 (i64.load32_u offset=4 (local.get $pa)))
+    (local.set $x2 (i64.load32_u offset=8 (local.get $pa)))
+    (local.set $x3 (i64.load32_u offset=12 (local.get $pa)))
+    (local.set $y0 (i64.load32_u (local.get $pm)))
+    (local.set $y1 (i64.load32_u offset=4 (local.get $pm)))
+    (local.set $y2 (i64.load32_u offset=8 (local.get $pm)))
+    (local.set $y3 (i64.load32_u offset=12 (local.get $pm)))
     (local.set $acc0 (i64.add (local.get $acc0) (i64.add
-      (i64.add (i64.mul (i64.load32_u (local.get $pa)) (i64.load32_u (local.get $pb)))
-               (i64.mul (i64.load32_u (local.get $pm)) (i64.load32_u (local.get $pn))))
-      (i64.add (i64.mul (i64.load32_u offset=8 (local.get $pa)) (i64.load32_u offset=8 (local.get $pb)))
-               (i64.mul (i64.load32_u offset=8 (local.get $pm)) (i64.load32_u offset=8 (local.get $pn)))))))
+      (i64.add (i64.mul (local.get $x0) (i64.load32_u offset=4 (local.get $pb))) (i64.mul (local.get $y0) (i64.load32_u offset=4 (local.get $pn))))
+      (i64.add (i64.mul (local.get $x2) (i64.load32_u offset=12 (local.get $pb))) (i64.mul (local.get $y2) (i64.load32_u offset=12 (local.get $pn)))))))
     (local.set $acc1 (i64.add (local.get $acc1) (i64.add
-      (i64.add (i64.mul (i64.load32_u offset=4 (local.get $pa)) (i64.load32_u offset=4 (local.get $pb)))
-               (i64.mul (i64.load32_u offset=4 (local.get $pm)) (i64.load32_u offset=4 (local.get $pn))))
-      (i64.add (i64.mul (i64.load32_u offset=12 (local.get $pa)) (i64.load32_u offset=12 (local.get $pb)))
-               (i64.mul (i64.load32_u offset=12 (local.get $pm)) (i64.load32_u offset=12 (local.get $pn)))))))
+      (i64.add (i64.mul (local.get $x1) (i64.load32_u offset=8 (local.get $pb))) (i64.mul (local.get $y1) (i64.load32_u offset=8 (local.get $pn))))
+      (i64.add (i64.mul (local.get $x3) (i64.load32_u offset=16 (local.get $pb))) (i64.mul (local.get $y3) (i64.load32_u offset=16 (local.get $pn)))))))
+    (local.set $acc2 (i64.add (local.get $acc2) (i64.add
+      (i64.add (i64.mul (local.get $x0) (i64.load32_u (local.get $pb))) (i64.mul (local.get $y0) (i64.load32_u (local.get $pn))))
+      (i64.add (i64.mul (local.get $x2) (i64.load32_u offset=8 (local.get $pb))) (i64.mul (local.get $y2) (i64.load32_u offset=8 (local.get $pn)))))))
+    (local.set $acc3 (i64.add (local.get $acc3) (i64.add
+      (i64.add (i64.mul (local.get $x1) (i64.load32_u offset=4 (local.get $pb))) (i64.mul (local.get $y1) (i64.load32_u offset=4 (local.get $pn))))
+      (i64.add (i64.mul (local.get $x3) (i64.load32_u offset=12 (local.get $pb))) (i64.mul (local.get $y3) (i64.load32_u offset=12 (local.get $pn)))))))
     (local.set $pa (i32.add (local.get $pa) (i32.const 16)))
-    (local.set $pb (i32.add (local.get $pb) (i32.const 16)))
     (local.set $pm (i32.add (local.get $pm) (i32.const 16)))
+    (local.set $pb (i32.add (local.get $pb) (i32.const 16)))
     (local.set $pn (i32.add (local.get $pn) (i32.const 16)))
     (br_if $dot (local.tee $it (i32.sub (local.get $it) (i32.const 1)))))
 ;;#enddef
 
 ;;#define DOT_MN
-  (block $mn_done
-    (br_if $mn_done (i32.eqz (local.get $it)))
-    (loop $dot
-      (local.set $acc0 (i64.add (local.get $acc0)
-        (i64.add (i64.mul (i64.load32_u (local.get $pm)) (i64.load32_u (local.get $pn)))
-                 (i64.mul (i64.load32_u offset=8 (local.get $pm)) (i64.load32_u offset=8 (local.get $pn))))))
-      (local.set $acc1 (i64.add (local.get $acc1)
-        (i64.add (i64.mul (i64.load32_u offset=4 (local.get $pm)) (i64.load32_u offset=4 (local.get $pn)))
-                 (i64.mul (i64.load32_u offset=12 (local.get $pm)) (i64.load32_u offset=12 (local.get $pn))))))
-      (local.set $pm (i32.add (local.get $pm) (i32.const 16)))
-      (local.set $pn (i32.add (local.get $pn) (i32.const 16)))
-      (br_if $dot (local.tee $it (i32.sub (local.get $it) (i32.const 1))))))
+  (loop $dot
+    (local.set $y0 (i64.load32_u (local.get $pm)))
+    (local.set $y1 (i64.load32_u offset=4 (local.get $pm)))
+    (local.set $y2 (i64.load32_u offset=8 (local.get $pm)))
+    (local.set $y3 (i64.load32_u offset=12 (local.get $pm)))
+    (local.set $acc0 (i64.add (local.get $acc0)
+      (i64.add (i64.mul (local.get $y0) (i64.load32_u offset=4 (local.get $pn))) (i64.mul (local.get $y2) (i64.load32_u offset=12 (local.get $pn))))))
+    (local.set $acc1 (i64.add (local.get $acc1)
+      (i64.add (i64.mul (local.get $y1) (i64.load32_u offset=8 (local.get $pn))) (i64.mul (local.get $y3) (i64.load32_u offset=16 (local.get $pn))))))
+    (local.set $acc2 (i64.add (local.get $acc2)
+      (i64.add (i64.mul (local.get $y0) (i64.load32_u (local.get $pn))) (i64.mul (local.get $y2) (i64.load32_u offset=8 (local.get $pn))))))
+    (local.set $acc3 (i64.add (local.get $acc3)
+      (i64.add (i64.mul (local.get $y1) (i64.load32_u offset=4 (local.get $pn))) (i64.mul (local.get $y3) (i64.load32_u offset=12 (local.get $pn))))))
+    (local.set $pm (i32.add (local.get $pm) (i32.const 16)))
+    (local.set $pn (i32.add (local.get $pn) (i32.const 16)))
+    (br_if $dot (local.tee $it (i32.sub (local.get $it) (i32.const 1)))))
 ;;#enddef
 
 ;;#define DOT_AB_MASKED
   (block $ab_done
     (br_if $ab_done (i32.eqz (local.get $it)))
     (loop $dot
+      (local.set $x0 (i64.load32_u (local.get $pa)))
+      (local.set $x1 (i64.load32_u offset=4 (local.get $pa)))
+      (local.set $x2 (i64.load32_u offset=8 (local.get $pa)))
+      (local.set $x3 (i64.load32_u offset=12 (local.get $pa)))
       (local.set $acc0 (i64.add (local.get $acc0)
-        (i64.add (i64.mul (i64.load32_u (local.get $pa)) (i64.load32_u (local.get $pb)))
-                 (i64.mul (i64.load32_u offset=8 (local.get $pa)) (i64.load32_u offset=8 (local.get $pb))))))
+        (i64.add (i64.mul (local.get $x0) (i64.load32_u offset=4 (local.get $pb))) (i64.mul (local.get $x2) (i64.load32_u offset=12 (local.get $pb))))))
       (local.set $acc1 (i64.add (local.get $acc1)
-        (i64.add (i64.mul (i64.load32_u offset=4 (local.get $pa)) (i64.load32_u offset=4 (local.get $pb)))
-                 (i64.mul (i64.load32_u offset=12 (local.get $pa)) (i64.load32_u offset=12 (local.get $pb))))))
+        (i64.add (i64.mul (local.get $x1) (i64.load32_u offset=8 (local.get $pb))) (i64.mul (local.get $x3) (i64.load32_u offset=16 (local.get $pb))))))
+      (local.set $acc2 (i64.add (local.get $acc2)
+        (i64.add (i64.mul (local.get $x0) (i64.load32_u (local.get $pb))) (i64.mul (local.get $x2) (i64.load32_u offset=8 (local.get $pb))))))
+      (local.set $acc3 (i64.add (local.get $acc3)
+        (i64.add (i64.mul (local.get $x1) (i64.load32_u offset=4 (local.get $pb))) (i64.mul (local.get $x3) (i64.load32_u offset=12 (local.get $pb))))))
       (local.set $pa (i32.add (local.get $pa) (i32.const 16)))
       (local.set $pb (i32.add (local.get $pb) (i32.const 16)))
       (br_if $dot (local.tee $it (i32.sub (local.get $it) (i32.const 1))))))
+  ;; the last $rem (0 … 3) limbs one by one
   (if (i32.ge_u (local.get $rem) (i32.const 1))
-    (then (local.set $acc0 (i64.add (local.get $acc0)
-      (i64.mul (i64.load32_u (local.get $pa)) (i64.load32_u (local.get $pb)))))))
+    (then
+      (local.set $x0 (i64.load32_u (local.get $pa)))
+      (local.set $acc0 (i64.add (local.get $acc0) (i64.mul (local.get $x0) (i64.load32_u offset=4 (local.get $pb)))))
+      (local.set $acc2 (i64.add (local.get $acc2) (i64.mul (local.get $x0) (i64.load32_u (local.get $pb)))))))
   (if (i32.ge_u (local.get $rem) (i32.const 2))
-    (then (local.set $acc1 (i64.add (local.get $acc1)
-      (i64.mul (i64.load32_u offset=4 (local.get $pa)) (i64.load32_u offset=4 (local.get $pb)))))))
+    (then
+      (local.set $x1 (i64.load32_u offset=4 (local.get $pa)))
+      (local.set $acc1 (i64.add (local.get $acc1) (i64.mul (local.get $x1) (i64.load32_u offset=8 (local.get $pb)))))
+      (local.set $acc3 (i64.add (local.get $acc3) (i64.mul (local.get $x1) (i64.load32_u offset=4 (local.get $pb)))))))
   (if (i32.ge_u (local.get $rem) (i32.const 3))
-    (then (local.set $acc0 (i64.add (local.get $acc0)
-      (i64.mul (i64.load32_u offset=8 (local.get $pa)) (i64.load32_u offset=8 (local.get $pb)))))))
+    (then
+      (local.set $x2 (i64.load32_u offset=8 (local.get $pa)))
+      (local.set $acc0 (i64.add (local.get $acc0) (i64.mul (local.get $x2) (i64.load32_u offset=12 (local.get $pb)))))
+      (local.set $acc2 (i64.add (local.get $acc2) (i64.mul (local.get $x2) (i64.load32_u offset=8 (local.get $pb)))))))
 ;;#enddef
 
 ;;#define DOT_DOUBLE
   (local.set $acc0 (i64.shl (local.get $acc0) (i64.const 1)))
   (local.set $acc1 (i64.shl (local.get $acc1) (i64.const 1)))
+  (local.set $acc2 (i64.shl (local.get $acc2) (i64.const 1)))
+  (local.set $acc3 (i64.shl (local.get $acc3) (i64.const 1)))
 ;;#enddef
 
-;;#define DOT_LANES
-  (local.set $l0 (local.get $acc0))
-  (local.set $l1 (local.get $acc1))
+;;#define SPLIT_K
+  (local.set $s (i64.add (i64.add (i64.and (local.get $acc0) (local.get $mask)) (i64.and (local.get $acc1) (local.get $mask)))
+                         (i64.and (local.get $c) (local.get $mask))))
+  (local.set $h (i64.add (i64.add (i64.shr_u (local.get $acc0) (local.get $w)) (i64.shr_u (local.get $acc1) (local.get $w)))
+                         (i64.shr_u (local.get $c) (local.get $w))))
+;;#enddef
+;;#define SPLIT_K1
+  (local.set $s (i64.add (i64.add (i64.and (local.get $acc2) (local.get $mask)) (i64.and (local.get $acc3) (local.get $mask)))
+                         (i64.and (local.get $c) (local.get $mask))))
+  (local.set $h (i64.add (i64.add (i64.shr_u (local.get $acc2) (local.get $w)) (i64.shr_u (local.get $acc3) (local.get $w)))
+                         (i64.shr_u (local.get $c) (local.get $w))))
 ;;#enddef
 
 ;;#define DOT_LOCALS
-  (local $acc0 i64) (local $acc1 i64)
+  (local $acc0 i64) (local $acc1 i64) (local $acc2 i64) (local $acc3 i64)
+  (local $x0 i64) (local $x1 i64) (local $x2 i64) (local $x3 i64)
+  (local $y0 i64) (local $y1 i64) (local $y2 i64) (local $y3 i64)
 ;;#enddef
 ;;#endif
 
-  ;; Loads the context fields every multiplication needs.
+  ;; Loads the context fields every multiplication needs and clears m.
 ;;#define LOAD_CTX
   (local.set $n (i32.load (local.get $ctx)))
   (local.set $w (i64.extend_i32_u (i32.load offset=4 (local.get $ctx))))
@@ -203,99 +280,107 @@
   (local.set $nr (i32.load offset=20 (local.get $ctx)))
   (local.set $m (i32.load offset=24 (local.get $ctx)))
   (local.set $N0 (i64.load32_u (i32.load offset=16 (local.get $ctx))))
+  (local.set $N1 (i64.load32_u offset=4 (i32.load offset=16 (local.get $ctx))))
   (memory.fill (local.get $m) (i32.const 0) (i32.shl (i32.load offset=12 (local.get $ctx)) (i32.const 2)))
   (local.set $c (i64.const 0))
+;;#if simd
+  (local.set $vmask (i64x2.splat (local.get $mask)))
+  (local.set $w32 (i32.wrap_i64 (local.get $w)))
+;;#endif
 ;;#enddef
 
-  ;; Column value V = l0 + l1 + c (+ a diagonal term added by the caller) as s = low parts,
-  ;; h = high parts: V = s + h·2^w.
-;;#define COLUMN_SPLIT
-  (local.set $s (i64.add (i64.add (i64.and (local.get $l0) (local.get $mask))
-                                  (i64.and (local.get $l1) (local.get $mask)))
-                         (i64.and (local.get $c) (local.get $mask))))
-  (local.set $h (i64.add (i64.add (i64.shr_u (local.get $l0) (local.get $w))
-                                  (i64.shr_u (local.get $l1) (local.get $w)))
-                         (i64.shr_u (local.get $c) (local.get $w))))
+
+  ;; V += d (a product below 2^58).
+;;#define ADD_TERM
+  (local.set $s (i64.add (local.get $s) (i64.and (local.get $d) (local.get $mask))))
+  (local.set $h (i64.add (local.get $h) (i64.shr_u (local.get $d) (local.get $w))))
 ;;#enddef
 
-  ;; Lower column k: choose m_k so that V + m_k·N_0 ≡ 0 (mod 2^w), store it, carry out.
+  ;; Lower column $col: choose m_col so that V + m_col·N_0 ≡ 0 (mod 2^w), store it, carry out.
 ;;#define COLUMN_REDUCE
   (local.set $mk (i32.and (i32.mul (i32.wrap_i64 (local.get $s)) (local.get $ninv)) (local.get $mask32)))
-  (i32.store (i32.add (local.get $m) (i32.shl (local.get $k) (i32.const 2))) (local.get $mk))
+  (i32.store (i32.add (local.get $m) (i32.shl (local.get $col) (i32.const 2))) (local.get $mk))
   (local.set $s (i64.add (local.get $s) (i64.mul (i64.extend_i32_u (local.get $mk)) (local.get $N0))))
   (local.set $c (i64.add (local.get $h) (i64.shr_u (local.get $s) (local.get $w))))
 ;;#enddef
 
-  ;; Upper column k: output limb k − n to r and to rr (reversed), carry out.
+  ;; Upper column $col: output limb col − n to r and to rr (reversed), carry out.
 ;;#define COLUMN_OUTPUT
   (local.set $mk (i32.and (i32.wrap_i64 (local.get $s)) (local.get $mask32)))
-  (i32.store (i32.add (local.get $r) (i32.shl (i32.sub (local.get $k) (local.get $n)) (i32.const 2))) (local.get $mk))
-  (i32.store (i32.add (local.get $rr) (i32.shl (i32.sub (i32.sub (i32.shl (local.get $n) (i32.const 1)) (i32.const 1)) (local.get $k)) (i32.const 2))) (local.get $mk))
+  (i32.store (i32.add (local.get $r) (i32.shl (i32.sub (local.get $col) (local.get $n)) (i32.const 2))) (local.get $mk))
+  (i32.store (i32.add (local.get $rr) (i32.shl (i32.sub (i32.sub (i32.shl (local.get $n) (i32.const 1)) (i32.const 1)) (local.get $col)) (i32.const 2))) (local.get $mk))
   (local.set $c (i64.add (local.get $h) (i64.shr_u (local.get $s) (local.get $w))))
 ;;#enddef
 
 ;;#define COLUMN_LOCALS
-  (local $n i32) (local $w i64) (local $mask i64) (local $mask32 i32) (local $ninv i32) (local $N0 i64)
-  (local $nr i32) (local $m i32) (local $k i32) (local $it i32) (local $rem i32) (local $off i32) (local $lo i32)
+  (local $n i32) (local $w i64) (local $mask i64) (local $mask32 i32) (local $ninv i32) (local $N0 i64) (local $N1 i64)
+  (local $nr i32) (local $m i32) (local $k i32) (local $col i32) (local $it i32) (local $rem i32) (local $off i32) (local $lo i32)
   (local $pa i32) (local $pb i32) (local $pm i32) (local $pn i32)
-  (local $l0 i64) (local $l1 i64) (local $s i64) (local $h i64) (local $c i64) (local $mk i32)
+  (local $s i64) (local $h i64) (local $c i64) (local $d i64) (local $mk i32)
 ;;#enddef
 
   ;; r = a·b·R⁻¹ mod N (< 2N) given a and br = reversed b (both < 2N); also writes rr =
-  ;; reversed r. r may be a and rr may be br (in-place): column k only reads limbs that no
-  ;; earlier column has overwritten.
+  ;; reversed r. n is even; pass k computes columns k and k+1. r may be a and rr may be br
+  ;; (in-place): a pass only reads limbs that no earlier pass has overwritten, and writes
+  ;; after its reads.
   (func $mont_mul (export "mont_mul") (param $r i32) (param $rr i32) (param $a i32) (param $br i32) (param $ctx i32)
 ;;#expand COLUMN_LOCALS
 ;;#expand DOT_LOCALS
 ;;#expand LOAD_CTX
-    ;; columns 0 … n−1: Σ_{i≤k} a_i·b_{k−i} + m_i·N_{k−i} (m_k is still 0 here)
+    ;; columns 0 … n−1: i from 0 to k+1; m_k and m_{k+1} are still 0 in memory, and
+    ;; column k+1 receives m_k·N_1 once m_k is known
     (local.set $k (i32.const 0))
     (loop $lower
-      (local.set $off (i32.shl (i32.sub (i32.sub (local.get $n) (i32.const 1)) (local.get $k)) (i32.const 2)))
+      (local.set $off (i32.shl (i32.sub (i32.sub (local.get $n) (i32.const 2)) (local.get $k)) (i32.const 2)))
       (local.set $pa (local.get $a))
       (local.set $pm (local.get $m))
       (local.set $pb (i32.add (local.get $br) (local.get $off)))
       (local.set $pn (i32.add (local.get $nr) (local.get $off)))
-      (local.set $it (i32.shr_u (i32.add (local.get $k) (i32.const 4)) (i32.const 2)))
+      (local.set $it (i32.shr_u (i32.add (local.get $k) (i32.const 5)) (i32.const 2)))
 ;;#expand DOT_CLEAR
 ;;#expand DOT_ABMN
-;;#expand DOT_LANES
-;;#expand COLUMN_SPLIT
+;;#expand SPLIT_K
+      (local.set $col (local.get $k))
 ;;#expand COLUMN_REDUCE
-      (br_if $lower (i32.lt_u (local.tee $k (i32.add (local.get $k) (i32.const 1))) (local.get $n))))
-    ;; columns n … 2n−2: i from k−n+1 to n−1; both reversed operands start at index 0
-    (block $upper_done
-      (br_if $upper_done (i32.le_u (local.get $n) (i32.const 1)))
-      (loop $upper
-        (local.set $lo (i32.sub (i32.add (local.get $k) (i32.const 1)) (local.get $n)))
-        (local.set $pa (i32.add (local.get $a) (i32.shl (local.get $lo) (i32.const 2))))
-        (local.set $pm (i32.add (local.get $m) (i32.shl (local.get $lo) (i32.const 2))))
-        (local.set $pb (local.get $br))
-        (local.set $pn (local.get $nr))
-        (local.set $it (i32.shr_u (i32.sub (i32.add (local.get $n) (i32.const 3)) (local.get $lo)) (i32.const 2)))
+;;#expand SPLIT_K1
+      (local.set $d (i64.mul (i64.extend_i32_u (local.get $mk)) (local.get $N1)))
+;;#expand ADD_TERM
+      (local.set $col (i32.add (local.get $k) (i32.const 1)))
+;;#expand COLUMN_REDUCE
+      (br_if $lower (i32.lt_u (local.tee $k (i32.add (local.get $k) (i32.const 2))) (local.get $n))))
+    ;; columns n … 2n−1: i from k−n+1 to n−1; column k+1 reads index −1 of the reversed
+    ;; operands (zero front padding) at i = k−n+1; column 2n−1 is the final carry
+    (loop $upper
+      (local.set $lo (i32.sub (i32.add (local.get $k) (i32.const 1)) (local.get $n)))
+      (local.set $pa (i32.add (local.get $a) (i32.shl (local.get $lo) (i32.const 2))))
+      (local.set $pm (i32.add (local.get $m) (i32.shl (local.get $lo) (i32.const 2))))
+      (local.set $pb (i32.sub (local.get $br) (i32.const 4)))
+      (local.set $pn (i32.sub (local.get $nr) (i32.const 4)))
+      (local.set $it (i32.shr_u (i32.sub (i32.add (local.get $n) (i32.const 3)) (local.get $lo)) (i32.const 2)))
 ;;#expand DOT_CLEAR
 ;;#expand DOT_ABMN
-;;#expand DOT_LANES
-;;#expand COLUMN_SPLIT
+;;#expand SPLIT_K
+      (local.set $col (local.get $k))
 ;;#expand COLUMN_OUTPUT
-        (br_if $upper (i32.lt_u (local.tee $k (i32.add (local.get $k) (i32.const 1)))
-                                (i32.sub (i32.shl (local.get $n) (i32.const 1)) (i32.const 1))))))
-    (i32.store (i32.add (local.get $r) (i32.shl (i32.sub (local.get $n) (i32.const 1)) (i32.const 2))) (i32.wrap_i64 (local.get $c)))
-    (i32.store (local.get $rr) (i32.wrap_i64 (local.get $c))))
+;;#expand SPLIT_K1
+      (local.set $col (i32.add (local.get $k) (i32.const 1)))
+;;#expand COLUMN_OUTPUT
+      (br_if $upper (i32.lt_u (local.tee $k (i32.add (local.get $k) (i32.const 2)))
+                              (i32.shl (local.get $n) (i32.const 1))))))
 
-  ;; r = a²·R⁻¹ mod N (< 2N) given a and ar = reversed a; also writes rr. Each column sums
-  ;; the products a_i·a_{k−i} with i < k−i once, doubles them and adds the diagonal a_{k/2}².
+  ;; r = a²·R⁻¹ mod N (< 2N) given a and ar = reversed a; also writes rr. Pass k (even)
+  ;; sums a_i·a_{k−i} and a_i·a_{k+1−i} for i from max(0, k−n+1) to k/2 − 1 once and
+  ;; doubles them; column k adds the diagonal a_{k/2}², column k+1 adds 2·a_{k/2}·a_{k/2+1}.
   ;; In-place use (r = a, rr = ar) is allowed as for mont_mul.
   (func $mont_sqr (export "mont_sqr") (param $r i32) (param $rr i32) (param $a i32) (param $ar i32) (param $ctx i32)
-    (local $cnt i32) (local $d i64)
+    (local $cnt i32) (local $ah i64) (local $ah1 i64)
 ;;#expand COLUMN_LOCALS
 ;;#expand DOT_LOCALS
 ;;#expand LOAD_CTX
     (local.set $k (i32.const 0))
     (loop $lower
-      (local.set $off (i32.shl (i32.sub (i32.sub (local.get $n) (i32.const 1)) (local.get $k)) (i32.const 2)))
-      ;; a_i·a_{k−i} for 0 ≤ i < k−i: (k+1)/2 products
-      (local.set $cnt (i32.shr_u (i32.add (local.get $k) (i32.const 1)) (i32.const 1)))
+      (local.set $off (i32.shl (i32.sub (i32.sub (local.get $n) (i32.const 2)) (local.get $k)) (i32.const 2)))
+      (local.set $cnt (i32.shr_u (local.get $k) (i32.const 1)))
       (local.set $pa (local.get $a))
       (local.set $pb (i32.add (local.get $ar) (local.get $off)))
       (local.set $it (i32.shr_u (local.get $cnt) (i32.const 2)))
@@ -305,48 +390,51 @@
 ;;#expand DOT_DOUBLE
       (local.set $pm (local.get $m))
       (local.set $pn (i32.add (local.get $nr) (local.get $off)))
-      (local.set $it (i32.shr_u (i32.add (local.get $k) (i32.const 4)) (i32.const 2)))
+      (local.set $it (i32.shr_u (i32.add (local.get $k) (i32.const 5)) (i32.const 2)))
 ;;#expand DOT_MN
-;;#expand DOT_LANES
-;;#expand COLUMN_SPLIT
-      (if (i32.eqz (i32.and (local.get $k) (i32.const 1)))
-        (then
-          (local.set $d (i64.load32_u (i32.add (local.get $a) (i32.shl (i32.shr_u (local.get $k) (i32.const 1)) (i32.const 2)))))
-          (local.set $d (i64.mul (local.get $d) (local.get $d)))
-          (local.set $s (i64.add (local.get $s) (i64.and (local.get $d) (local.get $mask))))
-          (local.set $h (i64.add (local.get $h) (i64.shr_u (local.get $d) (local.get $w))))))
+      (local.set $ah (i64.load32_u (i32.add (local.get $a) (i32.shl (local.get $cnt) (i32.const 2)))))
+      (local.set $ah1 (i64.load32_u offset=4 (i32.add (local.get $a) (i32.shl (local.get $cnt) (i32.const 2)))))
+;;#expand SPLIT_K
+      (local.set $d (i64.mul (local.get $ah) (local.get $ah)))
+;;#expand ADD_TERM
+      (local.set $col (local.get $k))
 ;;#expand COLUMN_REDUCE
-      (br_if $lower (i32.lt_u (local.tee $k (i32.add (local.get $k) (i32.const 1))) (local.get $n))))
-    (block $upper_done
-      (br_if $upper_done (i32.le_u (local.get $n) (i32.const 1)))
-      (loop $upper
-        (local.set $lo (i32.sub (i32.add (local.get $k) (i32.const 1)) (local.get $n)))
-        ;; i from lo while i < k−i: ⌊(k−1)/2⌋ − lo + 1 products (possibly 0)
-        (local.set $cnt (i32.sub (i32.add (i32.shr_u (i32.sub (local.get $k) (i32.const 1)) (i32.const 1)) (i32.const 1)) (local.get $lo)))
-        (local.set $pa (i32.add (local.get $a) (i32.shl (local.get $lo) (i32.const 2))))
-        (local.set $pb (local.get $ar))
-        (local.set $it (i32.shr_u (local.get $cnt) (i32.const 2)))
-        (local.set $rem (i32.and (local.get $cnt) (i32.const 3)))
+;;#expand SPLIT_K1
+      (local.set $d (i64.mul (i64.extend_i32_u (local.get $mk)) (local.get $N1)))
+;;#expand ADD_TERM
+      (local.set $d (i64.shl (i64.mul (local.get $ah) (local.get $ah1)) (i64.const 1)))
+;;#expand ADD_TERM
+      (local.set $col (i32.add (local.get $k) (i32.const 1)))
+;;#expand COLUMN_REDUCE
+      (br_if $lower (i32.lt_u (local.tee $k (i32.add (local.get $k) (i32.const 2))) (local.get $n))))
+    (loop $upper
+      (local.set $lo (i32.sub (i32.add (local.get $k) (i32.const 1)) (local.get $n)))
+      (local.set $cnt (i32.sub (i32.shr_u (local.get $k) (i32.const 1)) (local.get $lo)))
+      (local.set $pa (i32.add (local.get $a) (i32.shl (local.get $lo) (i32.const 2))))
+      (local.set $pb (i32.sub (local.get $ar) (i32.const 4)))
+      (local.set $it (i32.shr_u (local.get $cnt) (i32.const 2)))
+      (local.set $rem (i32.and (local.get $cnt) (i32.const 3)))
 ;;#expand DOT_CLEAR
 ;;#expand DOT_AB_MASKED
 ;;#expand DOT_DOUBLE
-        (local.set $pm (i32.add (local.get $m) (i32.shl (local.get $lo) (i32.const 2))))
-        (local.set $pn (local.get $nr))
-        (local.set $it (i32.shr_u (i32.sub (i32.add (local.get $n) (i32.const 3)) (local.get $lo)) (i32.const 2)))
+      (local.set $pm (i32.add (local.get $m) (i32.shl (local.get $lo) (i32.const 2))))
+      (local.set $pn (i32.sub (local.get $nr) (i32.const 4)))
+      (local.set $it (i32.shr_u (i32.sub (i32.add (local.get $n) (i32.const 3)) (local.get $lo)) (i32.const 2)))
 ;;#expand DOT_MN
-;;#expand DOT_LANES
-;;#expand COLUMN_SPLIT
-        (if (i32.eqz (i32.and (local.get $k) (i32.const 1)))
-          (then
-            (local.set $d (i64.load32_u (i32.add (local.get $a) (i32.shl (i32.shr_u (local.get $k) (i32.const 1)) (i32.const 2)))))
-            (local.set $d (i64.mul (local.get $d) (local.get $d)))
-            (local.set $s (i64.add (local.get $s) (i64.and (local.get $d) (local.get $mask))))
-            (local.set $h (i64.add (local.get $h) (i64.shr_u (local.get $d) (local.get $w))))))
+      (local.set $ah (i64.load32_u (i32.add (local.get $a) (i32.shl (i32.shr_u (local.get $k) (i32.const 1)) (i32.const 2)))))
+      (local.set $ah1 (i64.load32_u offset=4 (i32.add (local.get $a) (i32.shl (i32.shr_u (local.get $k) (i32.const 1)) (i32.const 2)))))
+;;#expand SPLIT_K
+      (local.set $d (i64.mul (local.get $ah) (local.get $ah)))
+;;#expand ADD_TERM
+      (local.set $col (local.get $k))
 ;;#expand COLUMN_OUTPUT
-        (br_if $upper (i32.lt_u (local.tee $k (i32.add (local.get $k) (i32.const 1)))
-                                (i32.sub (i32.shl (local.get $n) (i32.const 1)) (i32.const 1))))))
-    (i32.store (i32.add (local.get $r) (i32.shl (i32.sub (local.get $n) (i32.const 1)) (i32.const 2))) (i32.wrap_i64 (local.get $c)))
-    (i32.store (local.get $rr) (i32.wrap_i64 (local.get $c))))
+;;#expand SPLIT_K1
+      (local.set $d (i64.shl (i64.mul (local.get $ah) (local.get $ah1)) (i64.const 1)))
+;;#expand ADD_TERM
+      (local.set $col (i32.add (local.get $k) (i32.const 1)))
+;;#expand COLUMN_OUTPUT
+      (br_if $upper (i32.lt_u (local.tee $k (i32.add (local.get $k) (i32.const 2)))
+                              (i32.shl (local.get $n) (i32.const 1))))))
 
   ;; r = r − N if r ≥ N, in constant time (r < 2N on entry). Uses the context's tmp.
   (func $final_sub (export "final_sub") (param $r i32) (param $ctx i32)

@@ -40,19 +40,25 @@ export interface MontgomeryExports {
   ): void;
 }
 
-/** Limb layout for a modulus of `bits` bits: n limbs of w bits, stride P ≥ n + 3 (multiple of 4), R = 2^(w·n) ≥ 4N. */
+/**
+ * Limb layout for a modulus of `bits` bits: n limbs of w bits (n even: passes compute two
+ * columns), stride P ≥ n + 4 (a multiple of 4), R = 2^(w·n) ≥ 4N. Each accumulator lane
+ * sums at most (n + 4)/2 products of two w-bit limbs, which must stay below 2^64: w = 29
+ * up to n = 124, else w = 28 (up to n = 508, beyond {@link MAX_MODULUS_BITS}).
+ */
 export function limbLayout(bits: number): { n: number; w: number; P: number } {
-  let w = 28;
-  let n = Math.ceil((bits + 2) / w);
-  if (n > 255) {
-    w = 27;
-    n = Math.ceil((bits + 2) / w);
+  let w = 29;
+  let n = (Math.ceil((bits + 2) / w) + 1) & ~1;
+  if (n > 124) {
+    w = 28;
+    n = (Math.ceil((bits + 2) / w) + 1) & ~1;
   }
-  return { n, w, P: (n + 6) & ~3 };
+  return { n, w, P: (n + 7) & ~3 };
 }
 
 const P_MAX = limbLayout(MAX_MODULUS_BITS).P;
-const VEC = P_MAX * 4; // bytes per vector
+const FRONT = 16; // zero bytes before every vector (reversed operands read index −1)
+const VEC = FRONT + P_MAX * 4; // bytes per vector slot
 const HEADER = 64;
 const SLOT = HEADER + 5 * VEC;
 const TABLE_ENTRIES = 64;
@@ -66,7 +72,7 @@ const DYNAMIC_AT = TABLE_AT + TABLE_ENTRIES * VEC;
 const PAGE = 65536;
 
 function scratch(name: ScratchName): number {
-  return SCRATCH_AT + SCRATCH.indexOf(name) * VEC;
+  return SCRATCH_AT + SCRATCH.indexOf(name) * VEC + FRONT;
 }
 const M = scratch('m');
 const TMP = scratch('tmp');
@@ -188,7 +194,7 @@ class Engine {
     }
     const bits = bitLen(m);
     const { n, w, P } = limbLayout(bits);
-    const vec = (i: number) => ptr + HEADER + i * VEC;
+    const vec = (i: number) => ptr + HEADER + i * VEC + FRONT;
     const c: Context = { m, ptr, n, w, P, words: Math.ceil((w * n) / 32), r2rev: vec(2), oneRev: vec(4) };
     this.zero(ptr, SLOT);
     const u32 = this.u32;
