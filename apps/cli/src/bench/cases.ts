@@ -11,6 +11,7 @@
  * | `paillier-keygen-2048` | `generatePaillierKeyPair`, primes found one after the other in this thread | paillier-bigint `generateRandomKeysSync(2048, true)` |
  * | `paillier-keygen-2048-pool` | the worker pool's `generatePaillierKeyPair` | paillier-bigint `generateRandomKeys(2048, true)` (its own worker threads) |
  * | `paillier-encrypt-2048`, `paillier-decrypt-2048` | `encrypt` / CRT `decrypt` | paillier-bigint with the same N, g = N + 1, p and q |
+ * | `frost-dkg-T-N`, `frost-sign-T-N` | DKG / signing through the protocol engine and simulator (./frost.ts) | the same ceremonies as direct @noble/curves FROST calls |
  *
  * A DH key generation with a given private key is exactly one modular exponentiation
  * g^x mod p, done by OpenSSL's constant-time Montgomery ladder (`BN_mod_exp_mont_consttime`);
@@ -26,6 +27,7 @@ import type { WorkerPool } from '@tessera/crypto/pool';
 import { generatePrime } from '@tessera/crypto/primes';
 import { invert } from '@tessera/crypto/modular';
 import { randomBelow, randomBits, randomZnStar } from '@tessera/crypto/rng';
+import { FROST_CASES } from './frost.ts';
 import { interleavedByBudget, interleavedCount, summarize, type Budget, type Stat } from './measure.ts';
 
 /** node:crypto's (OpenSSL's) prime generation as a promise; it runs on a libuv thread. */
@@ -70,6 +72,8 @@ export interface BenchContext {
 export interface BenchCase {
   /** Entry names this case produces. */
   names: readonly string[];
+  /** Runs only with `--full` or when named in `--only` (takes many minutes). */
+  optIn?: boolean;
   run(ctx: BenchContext): Promise<BenchEntry[]>;
 }
 
@@ -230,6 +234,7 @@ export const CASES: readonly BenchCase[] = [
   primeCase('safeprime-1024', 'safe'),
   keygenCase,
   keygenPoolCase,
+  ...FROST_CASES,
 ];
 
 /** Every entry name, in output order. */

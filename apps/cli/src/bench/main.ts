@@ -27,6 +27,7 @@ Measures each figure beside its anchor in the same process; ratio = ours / ancho
   --json          print only a JSON array of {name, ms, anchor, anchorMs, ratio} on stdout
   --quick         fewer runs: 3 primes per side, 1 key per side, short time budgets
   --iterations N  primes per side for prime-1024 and safeprime-1024 (default 20; --quick 3)
+  --full          also run the opt-in entries (frost-dkg-67-100: many minutes)
   --only NAMES    comma-separated entries: ${ENTRY_NAMES.join(', ')}`;
 
 const options = {
@@ -34,6 +35,7 @@ const options = {
   quick: { type: 'boolean' },
   iterations: { type: 'string' },
   only: { type: 'string' },
+  full: { type: 'boolean' },
 } as const;
 
 /** Settings from the command line. */
@@ -43,6 +45,7 @@ interface BenchOptions {
   keygenIterations: number;
   budget: Budget;
   only: Set<string> | undefined;
+  full: boolean;
 }
 
 function parseOptions(argv: string[]): BenchOptions {
@@ -61,6 +64,7 @@ function parseOptions(argv: string[]): BenchOptions {
     keygenIterations: quick ? 1 : Math.max(2, Math.ceil(primeIterations / 4)),
     budget: quick ? { minRuns: 3, maxRuns: 50, budgetMs: 300 } : { minRuns: 7, maxRuns: 500, budgetMs: 1500 },
     only,
+    full: values.full === true,
   };
 }
 
@@ -112,6 +116,9 @@ function table(entries: readonly BenchEntry[], pool: number): string {
     '  paillier-keygen-2048  two 1024-bit primes one after the other in this thread vs paillier-bigint',
     `                   generateRandomKeysSync; -pool: our ${pool}-worker pool vs paillier-bigint generateRandomKeys (its workers).`,
     '  paillier-encrypt/decrypt-2048  same N, random m < N; paillier-bigint with g = N + 1, p and q (its CRT).',
+    '  frost-dkg/sign-T-N  secp256k1 FROST through our engine (all parties simulated in this thread: echo checks,',
+    '                   identity signatures, every share verified) vs the same ceremony as direct noble calls; one',
+    '                   run each. frost-sign-67-100 uses a dealer-made key; frost-dkg-67-100 needs --full.',
   ].join('\n');
 }
 
@@ -152,6 +159,7 @@ async function run(argv: string[]): Promise<number> {
   try {
     for (const c of CASES) {
       if (opts.only && !c.names.some((n) => opts.only!.has(n))) continue;
+      if (c.optIn && !opts.full && !opts.only) continue;
       for (const e of await c.run(ctx)) if (!opts.only || opts.only.has(e.name)) entries.push(e);
     }
   } finally {

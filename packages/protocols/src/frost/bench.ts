@@ -13,6 +13,7 @@ import { assertInteger } from '@tessera/crypto/errors';
 import { randomBytes, systemRng, type RandomSource } from '@tessera/crypto/rng';
 import { newSessionId, partyRange } from '../engine/ids.ts';
 import { createIdentities, runSimulation } from '../engine/simulator.ts';
+import { createFrostDealerSession } from './dealer/index.ts';
 import { createFrostDkgSession } from './dkg/index.ts';
 import { toFrostPublic, toFrostSecret, type KeyShare } from './keyshare.ts';
 import { createMemoryNonceLedger } from './nonce-ledger.ts';
@@ -41,6 +42,12 @@ export interface BenchFrostOptions {
   readonly rng?: RandomSource;
   /** Called after each row (progress for long runs). */
   readonly onRow?: (row: BenchRow) => void;
+  /**
+   * How the signing key is made: `'dkg'` (default) measures the DKG too and returns its row;
+   * `'dealer'` makes the shares with the (untimed) trusted-dealer protocol and returns only the
+   * signing row — for sizes whose DKG takes many minutes in one process.
+   */
+  readonly keygen?: 'dkg' | 'dealer';
 }
 
 function time<T>(f: () => Promise<T>): Promise<[T, number]> {
@@ -69,31 +76,43 @@ export async function benchFrost(opts: BenchFrostOptions = {}): Promise<BenchRow
     const parties = partyRange(n);
     const ids = createIdentities(parties, rng);
 
-    // DKG through the engine.
-    const session = newSessionId(rng);
-    const [dkgRes, dkgMs] = await time(() =>
-      runSimulation(parties.map((p) => createFrostDkgSession({ session, self: p, parties, config: { suite: suite.name, threshold: t }, auth: ids.auth.get(p)!, rng })), { identities: ids, rng }),
-    );
     const shares: KeyShare[] = [];
-    for (const o of dkgRes.outcomes.values()) {
-      if (o.status !== 'done') throw new InternalError(`benchmark DKG failed: ${String(o.error)}`);
-      shares.push(o.output!.keyShare);
-    }
-    // DKG anchor: noble's rounds called directly for every party.
-    const [, dkgAnchorMs] = await time(async () => {
-      const F = suite.dkg();
-      const signers = { min: t, max: n };
-      const r1 = parties.map((p) => F.DKG.round1(suite.identifier(p), signers, undefined, nobleRng));
-      const r2 = r1.map((mine, i) => F.DKG.round2(mine.secret, r1.filter((_, j) => j !== i).map((x) => x.public)));
-      r1.forEach((mine, i) =>
-        F.DKG.round3(
-          mine.secret,
-          r1.filter((_, j) => j !== i).map((x) => x.public),
-          r2.filter((_, j) => j !== i).map((m) => m[suite.identifier(parties[i]!)]!),
-        ),
+    if (opts.keygen === 'dealer') {
+      const session = newSessionId(rng);
+      const res = await runSimulation(
+        parties.map((p) => createFrostDealerSession({ session, self: p, parties, config: { suite: suite.name, threshold: t, dealer: parties[0]! }, auth: ids.auth.get(p)!, rng })),
+        { identities: ids, rng },
       );
-    });
-    push({ name: `FROST ${suite.name} DKG ${t}-of-${n} (engine)`, ms: dkgMs, anchor: 'noble DKG round1/2/3, direct', anchorMs: dkgAnchorMs, ratio: dkgMs / dkgAnchorMs });
+      for (const o of res.outcomes.values()) {
+        if (o.status !== 'done') throw new InternalError(`benchmark dealer keygen failed: ${String(o.error)}`);
+        shares.push(o.output!);
+      }
+    } else {
+      // DKG through the engine.
+      const session = newSessionId(rng);
+      const [dkgRes, dkgMs] = await time(() =>
+        runSimulation(parties.map((p) => createFrostDkgSession({ session, self: p, parties, config: { suite: suite.name, threshold: t }, auth: ids.auth.get(p)!, rng })), { identities: ids, rng }),
+      );
+      for (const o of dkgRes.outcomes.values()) {
+        if (o.status !== 'done') throw new InternalError(`benchmark DKG failed: ${String(o.error)}`);
+        shares.push(o.output!.keyShare);
+      }
+      // DKG anchor: noble's rounds called directly for every party.
+      const [, dkgAnchorMs] = await time(async () => {
+        const F = suite.dkg();
+        const signers = { min: t, max: n };
+        const r1 = parties.map((p) => F.DKG.round1(suite.identifier(p), signers, undefined, nobleRng));
+        const r2 = r1.map((mine, i) => F.DKG.round2(mine.secret, r1.filter((_, j) => j !== i).map((x) => x.public)));
+        r1.forEach((mine, i) =>
+          F.DKG.round3(
+            mine.secret,
+            r1.filter((_, j) => j !== i).map((x) => x.public),
+            r2.filter((_, j) => j !== i).map((m) => m[suite.identifier(parties[i]!)]!),
+          ),
+        );
+      });
+      push({ name: `FROST ${suite.name} DKG ${t}-of-${n} (engine)`, ms: dkgMs, anchor: 'noble DKG round1/2/3, direct', anchorMs: dkgAnchorMs, ratio: dkgMs / dkgAnchorMs });
+    }
 
     // Signing through the engine: t signers, the first one aggregates.
     const signing = shares.slice(0, t);
