@@ -81,11 +81,18 @@ const WORST_CASES: Case[] = [3594, 8192].flatMap((bits) => {
   return [ones, ones - 2n].flatMap((m) => [m - 1n, m - 2n, ones >> 1n].map((b) => pow(b, (1n << 200n) - 1n, m, `worst case ${bits} bits`)));
 });
 
+/** 2^e (the doubling path of the WebAssembly backends' modPowVartime) at every size and for tiny moduli. */
+const TWO_CASES: Case[] = [
+  ...SIZES.filter((bits) => bits > 2).map((bits) => pow(2n, rand(bits), oddModulus(bits), `2^e, ${bits} bits`)),
+  ...[3n, 5n, 7n, 9n].flatMap((m) => [0n, 1n, 2n, 3n, 100n].map((e) => pow(2n, e, m, `2^${e} mod ${m}`))),
+  ...[1024, 3594].map((bits) => pow(2n, (1n << BigInt(bits)) - 1n, (1n << BigInt(bits)) - 1n, `2^(2^${bits}−1) mod 2^${bits}−1`)),
+];
+
 /** Edge bases (0, 1, N−1, N, ≥ N, ≥ R) × edge exponents (0, 1, 2, N−1, longer than N) × edge moduli. */
 const EDGE_CASES: Case[] = [2, 28, 56, 1024, 2048].flatMap((bits) =>
   [oddModulus(bits), allOnesTopLimb(bits), (1n << BigInt(bits)) - 1n, (1n << BigInt(bits - 1)) + 1n].flatMap((m) => {
     const big = bits >= 1024;
-    const bases = big ? [0n, 1n, m - 1n, m, 2n * m + 5n] : [0n, 1n, 2n, m - 1n, m, m + 1n, 2n * m + 5n, (1n << BigInt(bits + 40)) + 3n];
+    const bases = big ? [0n, 1n, 2n, m - 1n, m, 2n * m + 5n] : [0n, 1n, 2n, m - 1n, m, m + 1n, 2n * m + 5n, (1n << BigInt(bits + 40)) + 3n];
     const exps = big ? [0n, 1n, 2n, m - 1n, rand(bits + 70)] : [0n, 1n, 2n, 3n, m - 1n, m, m + 1n, rand(bits + 70), (1n << BigInt(bits + 5)) - 1n];
     return bases.flatMap((b) => exps.map((e) => pow(b, e, m, `${b}^${e} mod ${m}`)));
   }),
@@ -145,6 +152,13 @@ describe.each(backends.map((b) => [b.name, b] as const))('%s backend', (name, ba
     for (const c of RANDOM_CASES) {
       expect(backend.modPow(c.b, c.e, c.m), c.label).toBe(c.want);
       expect(backend.modPowVartime(c.b, c.e, c.m), `${c.label} (vartime)`).toBe(c.want);
+    }
+  });
+
+  it('computes powers of two (public exponent) at every size', () => {
+    for (const c of TWO_CASES) {
+      expect(backend.modPowVartime(c.b, c.e, c.m), c.label).toBe(c.want);
+      expect(backend.modPow(c.b, c.e, c.m), `${c.label} (secret exponent)`).toBe(c.want);
     }
   });
 

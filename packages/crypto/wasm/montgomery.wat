@@ -149,13 +149,17 @@
   (local $va v128) (local $vb v128) (local $vm v128) (local $vn v128) (local $vmask v128) (local $w32 i32)
 ;;#enddef
 ;;#else
-  ;; Two columns per pass: acc0/acc1 collect the even/odd chunk limbs of column k,
-  ;; acc2/acc3 those of column k+1 (operands 4 bytes before column k's).
+  ;; Two columns per pass, mirroring the SIMD lanes: acc(4j+t) collects the products of
+  ;; chunk limb t for column k+j, whose operands sit 4·(1−j) bytes after $pb / $pn.
 ;;#define DOT_CLEAR
   (local.set $acc0 (i64.const 0))
   (local.set $acc1 (i64.const 0))
   (local.set $acc2 (i64.const 0))
   (local.set $acc3 (i64.const 0))
+  (local.set $acc4 (i64.const 0))
+  (local.set $acc5 (i64.const 0))
+  (local.set $acc6 (i64.const 0))
+  (local.set $acc7 (i64.const 0))
 ;;#enddef
 
 ;;#define DOT_ABMN
@@ -168,18 +172,22 @@
     (local.set $y1 (i64.load32_u offset=4 (local.get $pm)))
     (local.set $y2 (i64.load32_u offset=8 (local.get $pm)))
     (local.set $y3 (i64.load32_u offset=12 (local.get $pm)))
-    (local.set $acc0 (i64.add (local.get $acc0) (i64.add
-      (i64.add (i64.mul (local.get $x0) (i64.load32_u offset=4 (local.get $pb))) (i64.mul (local.get $y0) (i64.load32_u offset=4 (local.get $pn))))
-      (i64.add (i64.mul (local.get $x2) (i64.load32_u offset=12 (local.get $pb))) (i64.mul (local.get $y2) (i64.load32_u offset=12 (local.get $pn)))))))
-    (local.set $acc1 (i64.add (local.get $acc1) (i64.add
-      (i64.add (i64.mul (local.get $x1) (i64.load32_u offset=8 (local.get $pb))) (i64.mul (local.get $y1) (i64.load32_u offset=8 (local.get $pn))))
-      (i64.add (i64.mul (local.get $x3) (i64.load32_u offset=16 (local.get $pb))) (i64.mul (local.get $y3) (i64.load32_u offset=16 (local.get $pn)))))))
-    (local.set $acc2 (i64.add (local.get $acc2) (i64.add
-      (i64.add (i64.mul (local.get $x0) (i64.load32_u (local.get $pb))) (i64.mul (local.get $y0) (i64.load32_u (local.get $pn))))
-      (i64.add (i64.mul (local.get $x2) (i64.load32_u offset=8 (local.get $pb))) (i64.mul (local.get $y2) (i64.load32_u offset=8 (local.get $pn)))))))
-    (local.set $acc3 (i64.add (local.get $acc3) (i64.add
-      (i64.add (i64.mul (local.get $x1) (i64.load32_u offset=4 (local.get $pb))) (i64.mul (local.get $y1) (i64.load32_u offset=4 (local.get $pn))))
-      (i64.add (i64.mul (local.get $x3) (i64.load32_u offset=12 (local.get $pb))) (i64.mul (local.get $y3) (i64.load32_u offset=12 (local.get $pn)))))))
+    (local.set $acc0 (i64.add (local.get $acc0) (i64.add (i64.mul (local.get $x0) (i64.load32_u offset=4 (local.get $pb)))
+      (i64.mul (local.get $y0) (i64.load32_u offset=4 (local.get $pn))))))
+    (local.set $acc1 (i64.add (local.get $acc1) (i64.add (i64.mul (local.get $x1) (i64.load32_u offset=8 (local.get $pb)))
+      (i64.mul (local.get $y1) (i64.load32_u offset=8 (local.get $pn))))))
+    (local.set $acc2 (i64.add (local.get $acc2) (i64.add (i64.mul (local.get $x2) (i64.load32_u offset=12 (local.get $pb)))
+      (i64.mul (local.get $y2) (i64.load32_u offset=12 (local.get $pn))))))
+    (local.set $acc3 (i64.add (local.get $acc3) (i64.add (i64.mul (local.get $x3) (i64.load32_u offset=16 (local.get $pb)))
+      (i64.mul (local.get $y3) (i64.load32_u offset=16 (local.get $pn))))))
+    (local.set $acc4 (i64.add (local.get $acc4) (i64.add (i64.mul (local.get $x0) (i64.load32_u (local.get $pb)))
+      (i64.mul (local.get $y0) (i64.load32_u (local.get $pn))))))
+    (local.set $acc5 (i64.add (local.get $acc5) (i64.add (i64.mul (local.get $x1) (i64.load32_u offset=4 (local.get $pb)))
+      (i64.mul (local.get $y1) (i64.load32_u offset=4 (local.get $pn))))))
+    (local.set $acc6 (i64.add (local.get $acc6) (i64.add (i64.mul (local.get $x2) (i64.load32_u offset=8 (local.get $pb)))
+      (i64.mul (local.get $y2) (i64.load32_u offset=8 (local.get $pn))))))
+    (local.set $acc7 (i64.add (local.get $acc7) (i64.add (i64.mul (local.get $x3) (i64.load32_u offset=12 (local.get $pb)))
+      (i64.mul (local.get $y3) (i64.load32_u offset=12 (local.get $pn))))))
     (local.set $pa (i32.add (local.get $pa) (i32.const 16)))
     (local.set $pm (i32.add (local.get $pm) (i32.const 16)))
     (local.set $pb (i32.add (local.get $pb) (i32.const 16)))
@@ -193,14 +201,14 @@
     (local.set $y1 (i64.load32_u offset=4 (local.get $pm)))
     (local.set $y2 (i64.load32_u offset=8 (local.get $pm)))
     (local.set $y3 (i64.load32_u offset=12 (local.get $pm)))
-    (local.set $acc0 (i64.add (local.get $acc0)
-      (i64.add (i64.mul (local.get $y0) (i64.load32_u offset=4 (local.get $pn))) (i64.mul (local.get $y2) (i64.load32_u offset=12 (local.get $pn))))))
-    (local.set $acc1 (i64.add (local.get $acc1)
-      (i64.add (i64.mul (local.get $y1) (i64.load32_u offset=8 (local.get $pn))) (i64.mul (local.get $y3) (i64.load32_u offset=16 (local.get $pn))))))
-    (local.set $acc2 (i64.add (local.get $acc2)
-      (i64.add (i64.mul (local.get $y0) (i64.load32_u (local.get $pn))) (i64.mul (local.get $y2) (i64.load32_u offset=8 (local.get $pn))))))
-    (local.set $acc3 (i64.add (local.get $acc3)
-      (i64.add (i64.mul (local.get $y1) (i64.load32_u offset=4 (local.get $pn))) (i64.mul (local.get $y3) (i64.load32_u offset=12 (local.get $pn))))))
+    (local.set $acc0 (i64.add (local.get $acc0) (i64.mul (local.get $y0) (i64.load32_u offset=4 (local.get $pn)))))
+    (local.set $acc1 (i64.add (local.get $acc1) (i64.mul (local.get $y1) (i64.load32_u offset=8 (local.get $pn)))))
+    (local.set $acc2 (i64.add (local.get $acc2) (i64.mul (local.get $y2) (i64.load32_u offset=12 (local.get $pn)))))
+    (local.set $acc3 (i64.add (local.get $acc3) (i64.mul (local.get $y3) (i64.load32_u offset=16 (local.get $pn)))))
+    (local.set $acc4 (i64.add (local.get $acc4) (i64.mul (local.get $y0) (i64.load32_u (local.get $pn)))))
+    (local.set $acc5 (i64.add (local.get $acc5) (i64.mul (local.get $y1) (i64.load32_u offset=4 (local.get $pn)))))
+    (local.set $acc6 (i64.add (local.get $acc6) (i64.mul (local.get $y2) (i64.load32_u offset=8 (local.get $pn)))))
+    (local.set $acc7 (i64.add (local.get $acc7) (i64.mul (local.get $y3) (i64.load32_u offset=12 (local.get $pn)))))
     (local.set $pm (i32.add (local.get $pm) (i32.const 16)))
     (local.set $pn (i32.add (local.get $pn) (i32.const 16)))
     (br_if $dot (local.tee $it (i32.sub (local.get $it) (i32.const 1)))))
@@ -214,33 +222,35 @@
       (local.set $x1 (i64.load32_u offset=4 (local.get $pa)))
       (local.set $x2 (i64.load32_u offset=8 (local.get $pa)))
       (local.set $x3 (i64.load32_u offset=12 (local.get $pa)))
-      (local.set $acc0 (i64.add (local.get $acc0)
-        (i64.add (i64.mul (local.get $x0) (i64.load32_u offset=4 (local.get $pb))) (i64.mul (local.get $x2) (i64.load32_u offset=12 (local.get $pb))))))
-      (local.set $acc1 (i64.add (local.get $acc1)
-        (i64.add (i64.mul (local.get $x1) (i64.load32_u offset=8 (local.get $pb))) (i64.mul (local.get $x3) (i64.load32_u offset=16 (local.get $pb))))))
-      (local.set $acc2 (i64.add (local.get $acc2)
-        (i64.add (i64.mul (local.get $x0) (i64.load32_u (local.get $pb))) (i64.mul (local.get $x2) (i64.load32_u offset=8 (local.get $pb))))))
-      (local.set $acc3 (i64.add (local.get $acc3)
-        (i64.add (i64.mul (local.get $x1) (i64.load32_u offset=4 (local.get $pb))) (i64.mul (local.get $x3) (i64.load32_u offset=12 (local.get $pb))))))
+      (local.set $acc0 (i64.add (local.get $acc0) (i64.mul (local.get $x0) (i64.load32_u offset=4 (local.get $pb)))))
+      (local.set $acc1 (i64.add (local.get $acc1) (i64.mul (local.get $x1) (i64.load32_u offset=8 (local.get $pb)))))
+      (local.set $acc2 (i64.add (local.get $acc2) (i64.mul (local.get $x2) (i64.load32_u offset=12 (local.get $pb)))))
+      (local.set $acc3 (i64.add (local.get $acc3) (i64.mul (local.get $x3) (i64.load32_u offset=16 (local.get $pb)))))
+      (local.set $acc4 (i64.add (local.get $acc4) (i64.mul (local.get $x0) (i64.load32_u (local.get $pb)))))
+      (local.set $acc5 (i64.add (local.get $acc5) (i64.mul (local.get $x1) (i64.load32_u offset=4 (local.get $pb)))))
+      (local.set $acc6 (i64.add (local.get $acc6) (i64.mul (local.get $x2) (i64.load32_u offset=8 (local.get $pb)))))
+      (local.set $acc7 (i64.add (local.get $acc7) (i64.mul (local.get $x3) (i64.load32_u offset=12 (local.get $pb)))))
       (local.set $pa (i32.add (local.get $pa) (i32.const 16)))
       (local.set $pb (i32.add (local.get $pb) (i32.const 16)))
       (br_if $dot (local.tee $it (i32.sub (local.get $it) (i32.const 1))))))
-  ;; the last $rem (0 … 3) limbs one by one
-  (if (i32.ge_u (local.get $rem) (i32.const 1))
+  ;; the last $rem (0 … 3) limbs: clear the others, then one more chunk
+  (if (local.get $rem)
     (then
       (local.set $x0 (i64.load32_u (local.get $pa)))
-      (local.set $acc0 (i64.add (local.get $acc0) (i64.mul (local.get $x0) (i64.load32_u offset=4 (local.get $pb)))))
-      (local.set $acc2 (i64.add (local.get $acc2) (i64.mul (local.get $x0) (i64.load32_u (local.get $pb)))))))
-  (if (i32.ge_u (local.get $rem) (i32.const 2))
-    (then
       (local.set $x1 (i64.load32_u offset=4 (local.get $pa)))
-      (local.set $acc1 (i64.add (local.get $acc1) (i64.mul (local.get $x1) (i64.load32_u offset=8 (local.get $pb)))))
-      (local.set $acc3 (i64.add (local.get $acc3) (i64.mul (local.get $x1) (i64.load32_u offset=4 (local.get $pb)))))))
-  (if (i32.ge_u (local.get $rem) (i32.const 3))
-    (then
       (local.set $x2 (i64.load32_u offset=8 (local.get $pa)))
-      (local.set $acc0 (i64.add (local.get $acc0) (i64.mul (local.get $x2) (i64.load32_u offset=12 (local.get $pb)))))
-      (local.set $acc2 (i64.add (local.get $acc2) (i64.mul (local.get $x2) (i64.load32_u offset=8 (local.get $pb)))))))
+      (local.set $x3 (i64.load32_u offset=12 (local.get $pa)))
+      (if (i32.lt_u (local.get $rem) (i32.const 3)) (then (local.set $x2 (i64.const 0))))
+      (if (i32.lt_u (local.get $rem) (i32.const 2)) (then (local.set $x1 (i64.const 0))))
+      (local.set $x3 (i64.const 0))
+      (local.set $acc0 (i64.add (local.get $acc0) (i64.mul (local.get $x0) (i64.load32_u offset=4 (local.get $pb)))))
+      (local.set $acc1 (i64.add (local.get $acc1) (i64.mul (local.get $x1) (i64.load32_u offset=8 (local.get $pb)))))
+      (local.set $acc2 (i64.add (local.get $acc2) (i64.mul (local.get $x2) (i64.load32_u offset=12 (local.get $pb)))))
+      (local.set $acc3 (i64.add (local.get $acc3) (i64.mul (local.get $x3) (i64.load32_u offset=16 (local.get $pb)))))
+      (local.set $acc4 (i64.add (local.get $acc4) (i64.mul (local.get $x0) (i64.load32_u (local.get $pb)))))
+      (local.set $acc5 (i64.add (local.get $acc5) (i64.mul (local.get $x1) (i64.load32_u offset=4 (local.get $pb)))))
+      (local.set $acc6 (i64.add (local.get $acc6) (i64.mul (local.get $x2) (i64.load32_u offset=8 (local.get $pb)))))
+      (local.set $acc7 (i64.add (local.get $acc7) (i64.mul (local.get $x3) (i64.load32_u offset=12 (local.get $pb)))))))
 ;;#enddef
 
 ;;#define DOT_DOUBLE
@@ -248,23 +258,31 @@
   (local.set $acc1 (i64.shl (local.get $acc1) (i64.const 1)))
   (local.set $acc2 (i64.shl (local.get $acc2) (i64.const 1)))
   (local.set $acc3 (i64.shl (local.get $acc3) (i64.const 1)))
+  (local.set $acc4 (i64.shl (local.get $acc4) (i64.const 1)))
+  (local.set $acc5 (i64.shl (local.get $acc5) (i64.const 1)))
+  (local.set $acc6 (i64.shl (local.get $acc6) (i64.const 1)))
+  (local.set $acc7 (i64.shl (local.get $acc7) (i64.const 1)))
 ;;#enddef
 
 ;;#define SPLIT_K
-  (local.set $s (i64.add (i64.add (i64.and (local.get $acc0) (local.get $mask)) (i64.and (local.get $acc1) (local.get $mask)))
+  (local.set $s (i64.add (i64.add (i64.add (i64.and (local.get $acc0) (local.get $mask)) (i64.and (local.get $acc1) (local.get $mask)))
+                                  (i64.add (i64.and (local.get $acc2) (local.get $mask)) (i64.and (local.get $acc3) (local.get $mask))))
                          (i64.and (local.get $c) (local.get $mask))))
-  (local.set $h (i64.add (i64.add (i64.shr_u (local.get $acc0) (local.get $w)) (i64.shr_u (local.get $acc1) (local.get $w)))
+  (local.set $h (i64.add (i64.add (i64.add (i64.shr_u (local.get $acc0) (local.get $w)) (i64.shr_u (local.get $acc1) (local.get $w)))
+                                  (i64.add (i64.shr_u (local.get $acc2) (local.get $w)) (i64.shr_u (local.get $acc3) (local.get $w))))
                          (i64.shr_u (local.get $c) (local.get $w))))
 ;;#enddef
 ;;#define SPLIT_K1
-  (local.set $s (i64.add (i64.add (i64.and (local.get $acc2) (local.get $mask)) (i64.and (local.get $acc3) (local.get $mask)))
+  (local.set $s (i64.add (i64.add (i64.add (i64.and (local.get $acc4) (local.get $mask)) (i64.and (local.get $acc5) (local.get $mask)))
+                                  (i64.add (i64.and (local.get $acc6) (local.get $mask)) (i64.and (local.get $acc7) (local.get $mask))))
                          (i64.and (local.get $c) (local.get $mask))))
-  (local.set $h (i64.add (i64.add (i64.shr_u (local.get $acc2) (local.get $w)) (i64.shr_u (local.get $acc3) (local.get $w)))
+  (local.set $h (i64.add (i64.add (i64.add (i64.shr_u (local.get $acc4) (local.get $w)) (i64.shr_u (local.get $acc5) (local.get $w)))
+                                  (i64.add (i64.shr_u (local.get $acc6) (local.get $w)) (i64.shr_u (local.get $acc7) (local.get $w))))
                          (i64.shr_u (local.get $c) (local.get $w))))
 ;;#enddef
 
 ;;#define DOT_LOCALS
-  (local $acc0 i64) (local $acc1 i64) (local $acc2 i64) (local $acc3 i64)
+  (local $acc0 i64) (local $acc1 i64) (local $acc2 i64) (local $acc3 i64) (local $acc4 i64) (local $acc5 i64) (local $acc6 i64) (local $acc7 i64)
   (local $x0 i64) (local $x1 i64) (local $x2 i64) (local $x3 i64)
   (local $y0 i64) (local $y1 i64) (local $y2 i64) (local $y3 i64)
 ;;#enddef
@@ -460,6 +478,33 @@
         (i32.or (i32.and (i32.load (i32.add (local.get $r) (local.get $p))) (local.get $keep))
                 (i32.and (i32.load (i32.add (local.get $t) (local.get $p))) (i32.xor (local.get $keep) (i32.const -1)))))
       (br_if $sel (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n)))))
+
+  ;; r = 2r, minus 2N when that is ≥ 2N (so r < 2N stays true); rr = reversed r. Branches
+  ;; on the value: for public data only (base-2 exponentiation with a public exponent).
+  (func $mont_dbl (export "mont_dbl") (param $r i32) (param $rr i32) (param $ctx i32)
+    (local $n i32) (local $w i32) (local $mask i32) (local $pN i32) (local $t i32) (local $i i32) (local $p i32)
+    (local $u i32) (local $v i32) (local $x i32) (local $c i32) (local $nc i32) (local $b i32)
+    (local.set $n (i32.load (local.get $ctx)))
+    (local.set $w (i32.load offset=4 (local.get $ctx)))
+    (local.set $mask (i32.sub (i32.shl (i32.const 1) (local.get $w)) (i32.const 1)))
+    (local.set $pN (i32.load offset=16 (local.get $ctx)))
+    (local.set $t (i32.load offset=40 (local.get $ctx)))
+    (loop $limbs
+      (local.set $p (i32.shl (local.get $i) (i32.const 2)))
+      ;; u = limb of 2r, v = limb of 2N, x = limb of 2r − 2N
+      (local.set $u (i32.add (i32.shl (i32.load (i32.add (local.get $r) (local.get $p))) (i32.const 1)) (local.get $c)))
+      (local.set $c (i32.shr_u (local.get $u) (local.get $w)))
+      (local.set $u (i32.and (local.get $u) (local.get $mask)))
+      (i32.store (i32.add (local.get $r) (local.get $p)) (local.get $u))
+      (local.set $v (i32.add (i32.shl (i32.load (i32.add (local.get $pN) (local.get $p))) (i32.const 1)) (local.get $nc)))
+      (local.set $nc (i32.shr_u (local.get $v) (local.get $w)))
+      (local.set $x (i32.sub (i32.sub (local.get $u) (i32.and (local.get $v) (local.get $mask))) (local.get $b)))
+      (local.set $b (i32.shr_u (local.get $x) (i32.const 31)))
+      (i32.store (i32.add (local.get $t) (local.get $p)) (i32.and (local.get $x) (local.get $mask)))
+      (br_if $limbs (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+    (if (i32.eqz (local.get $b))
+      (then (memory.copy (local.get $r) (local.get $t) (i32.shl (local.get $n) (i32.const 2)))))
+    (call $reverse (local.get $rr) (local.get $r) (local.get $n)))
 
   ;; dst (n limbs of w bits, zero-padded to P) = the little-endian 32-bit words src[0 … nwords).
   (func $unpack (export "unpack") (param $dst i32) (param $src i32) (param $nwords i32) (param $n i32) (param $w i32) (param $P i32)

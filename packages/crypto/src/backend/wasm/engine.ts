@@ -30,6 +30,7 @@ export interface MontgomeryExports {
   mont_mul(r: number, rr: number, a: number, br: number, ctx: number): void;
   mont_sqr(r: number, rr: number, a: number, ar: number, ctx: number): void;
   final_sub(r: number, ctx: number): void;
+  mont_dbl(r: number, rr: number, ctx: number): void;
   unpack(dst: number, src: number, nwords: number, n: number, w: number, P: number): void;
   pack(dst: number, src: number, n: number, w: number, nwords: number): void;
   reverse(dst: number, src: number, n: number): void;
@@ -268,10 +269,29 @@ class Engine {
     if (bitLen(m) > MAX_MODULUS_BITS) return bigintBackend.modPowVartime(base, exp, m);
     if (exp === 0n) return 1n;
     const c = this.context(m);
+    if (base === 2n) return this.powerOfTwo(exp, c);
     const k = slidingWindowBits(bitLen(exp));
     for (const v of [ACC, ACCR, G2, G2R, JUNK]) this.zero(v, c.P * 4);
     this.oddPowers(TABLE_AT, base, k, c);
     return this.runSingle(TABLE_AT, exp, k, c);
+  }
+
+  /**
+   * 2^exp mod m, public exponent: left-to-right binary, where each set bit costs a doubling
+   * instead of a multiplication (the strong base-2 and Fermat tests of prime searches).
+   */
+  private powerOfTwo(exp: bigint, c: Context): bigint {
+    const x = this.x;
+    const ctx = c.ptr;
+    for (const v of [ACC, ACCR, JUNK]) this.zero(v, c.P * 4);
+    this.load(BASE, 2n, c);
+    x.mont_mul(ACC, ACCR, BASE, c.r2rev, ctx);
+    const bits = exp.toString(2);
+    for (let i = 1; i < bits.length; i++) {
+      x.mont_sqr(ACC, ACCR, ACC, ACCR, ctx);
+      if (bits.charCodeAt(i) === 49) x.mont_dbl(ACC, ACCR, ctx);
+    }
+    return this.finish(ACC, c);
   }
 
   private runSingle(table: number, exp: bigint, k: number, c: Context): bigint {
