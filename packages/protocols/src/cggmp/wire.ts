@@ -1,0 +1,132 @@
+/**
+ * Shared plumbing of the CGGMP21 protocols: big integers in wire payloads (fixed-length
+ * lower-case hex) and in round states (minimal hex), Paillier ciphertexts checked on arrival,
+ * the Fiat–Shamir binding of every proof (session, protocol step and extra context hashed into
+ * the transcript's session id, with the prover's index), the {@link ZkVerifier} through which
+ * rounds verify received proofs (in-thread by default, a worker pool in production), and the
+ * conversion of failed verifications into blame.
+ * @module
+ */
+import { bitLength } from '@tessera/crypto/bytes';
+import { CryptoError, FieldRangeError, FieldTypeError } from '@tessera/crypto/errors';
+import { gcd } from '@tessera/crypto/modular';
+import { readUnsigned, hexUnsigned } from '@tessera/crypto/zk/codec';
+import { verifyZkJobs, type ZkVerifyJob, type ZkVerifyResult } from '@tessera/crypto/zk/dispatch';
+import type { TranscriptBinding } from '@tessera/crypto/transcript';
+import type { Json } from '../engine/codec.ts';
+import { ProtocolAbort, type Evidence } from '../engine/errors.ts';
+import { sessionHash, type HashPart } from '../engine/hash.ts';
+import type { PartyIndex, SessionId } from '../engine/ids.ts';
+
+/** Bytes needed for elements of Z_m. */
+export function bytesFor(m: bigint): number {
+  return Math.ceil(bitLength(m) / 8);
+}
+
+/** Fixed-length hex of 0 ≤ x < m (wire form of an element of Z_m). */
+export function modHex(x: bigint, m: bigint, field = 'value'): string {
+  return hexUnsigned(field, x, bytesFor(m));
+}
+
+/**
+ * Reads an element 0 < x < m from fixed-length hex.
+ * @throws {FieldTypeError} @throws {FieldRangeError} naming `field`.
+ */
+export function readMod(v: Json | undefined, m: bigint, field: string): bigint {
+  return readUnsigned(field, v, bytesFor(m), 1n, m);
+}
+
+/**
+ * Reads a Paillier ciphertext under N: fixed-length hex of c ∈ Z*_{N²}.
+ * @throws {FieldTypeError} @throws {FieldRangeError} @throws {CryptoError} if gcd(c, N) ≠ 1.
+ */
+export function readCiphertext(v: Json | undefined, N: bigint, field: string): bigint {
+  const c = readMod(v, N * N, field);
+  if (gcd(c, N) !== 1n) throw new CryptoError('ciphertext is not a unit of Z*_{N²}', field);
+  return c;
+}
+
+/** Minimal lower-case hex of a non-negative bigint (round states). */
+export function big(x: bigint): string {
+  if (x < 0n) throw new FieldRangeError('value', 'expected a non-negative integer');
+  return x.toString(16);
+}
+
+/** Signed minimal hex ("-" prefix for negatives) of a bigint (round states). */
+export function signedBig(x: bigint): string {
+  return x < 0n ? '-' + (-x).toString(16) : x.toString(16);
+}
+
+/**
+ * Reads {@link big} / {@link signedBig} output.
+ * @throws {FieldTypeError} naming `field` if it is not (signed) minimal hex.
+ */
+export function unbig(v: Json | undefined, field: string, signed = false): bigint {
+  if (typeof v !== 'string' || !(signed ? /^-?(0|[1-9a-f][0-9a-f]*)$/ : /^(0|[1-9a-f][0-9a-f]*)$/).test(v) || v === '-0')
+    throw new FieldTypeError(field, 'expected minimal lower-case hex');
+  return v.startsWith('-') ? -BigInt('0x' + v.slice(1)) : BigInt('0x' + v);
+}
+
+/**
+ * The transcript binding of a proof made by `prover` in `session` for one protocol step:
+ * the step tag and `context` (e.g. the coin-tossed rid, the recipient) are hashed with the
+ * session id, so a proof is valid for exactly one session, step, context and prover.
+ */
+export function proofBinding(session: SessionId, tag: string, prover: PartyIndex, ...context: HashPart[]): TranscriptBinding {
+  return { sessionId: sessionHash(`tessera/cggmp/zk/${tag}`, session, ...context), proverIndex: prover };
+}
+
+/**
+ * Verifies batches of proofs described as plain data. Implementations may run them in workers
+ * (`verifyZkJobs` is structured-clone friendly); results come back in job order.
+ */
+export type ZkVerifier = (jobs: readonly ZkVerifyJob[]) => Promise<readonly ZkVerifyResult[]>;
+
+/** The default {@link ZkVerifier}: verifies in the calling thread. */
+export const inlineVerifier: ZkVerifier = async (jobs) => verifyZkJobs(jobs);
+
+/** A proof to verify, with who made it and which message carried it. */
+export interface BlameJob {
+  readonly job: ZkVerifyJob;
+  readonly from: PartyIndex;
+  /** Ids of the messages the statement and proof came from. */
+  readonly messages: readonly { readonly id: string; readonly round: number }[];
+  /** What the proof is about, for the evidence (e.g. "Π^enc of K_j"). */
+  readonly what: string;
+}
+
+/**
+ * Verifies every job and, if any fails, aborts naming every prover whose proof failed, with
+ * the failed check (e.g. `pienc.equation-paillier`) and message ids as evidence.
+ * @throws {ProtocolAbort} `invalid-proof` when some proof fails.
+ */
+export async function verifyOrBlame(verifier: ZkVerifier | undefined, jobs: readonly BlameJob[]): Promise<void> {
+  if (jobs.length === 0) return;
+  const results = await (verifier ?? inlineVerifier)(jobs.map((j) => j.job));
+  if (results.length !== jobs.length) throw new CryptoError('verifier returned a wrong number of results', 'verifier');
+  const culprits: PartyIndex[] = [];
+  const evidence: Evidence[] = [];
+  results.forEach((r, k) => {
+    if (r.ok) return;
+    const j = jobs[k]!;
+    culprits.push(j.from);
+    for (const m of j.messages)
+      evidence.push({ id: m.id, round: m.round, from: j.from, reason: 'invalid-proof', detail: `${j.what}: ${r.field ?? r.kind} (${r.message})` });
+  });
+  if (culprits.length > 0) throw new ProtocolAbort('invalid-proof', culprits, evidence);
+}
+
+/** Evidence of one bad message. */
+export function evidenceOf(id: string, round: number, from: PartyIndex, reason: Evidence['reason'], detail: string): Evidence {
+  return { id, round, from, reason, detail };
+}
+
+/** XOR of equally long byte strings. @throws {FieldRangeError} on differing lengths. */
+export function xorAll(list: readonly Uint8Array[], length: number): Uint8Array {
+  const out = new Uint8Array(length);
+  for (const b of list) {
+    if (b.length !== length) throw new FieldRangeError('xor', `expected ${length}-byte values`);
+    for (let i = 0; i < length; i++) out[i]! ^= b[i]!;
+  }
+  return out;
+}
