@@ -1,6 +1,7 @@
 /**
  * The committee view the CLI wires up (`tessera committee create|decrypt`): create a key for
- * parties 1..n (dealer or dealer-less), get the public file and one share file per party, and
+ * parties 1..n (a dealer, or the dealer-less protocol run for all parties in memory), get the
+ * public file and one share file per party, and
  * decrypt a ciphertext with the shares of some parties, verifying every decryption share's proof.
  *
  * Party share file, version 1 (`tessera/threshold-paillier-share`), strict:
@@ -41,6 +42,9 @@ import {
   type EpochMode,
   type SignedEpoch,
 } from './epoch.ts';
+import { runDkgInMemory } from './dkg/local.ts';
+import type { DkgConfig } from './dkg/params.ts';
+import type { DkgProgress } from './dkg/types.ts';
 import { THRESHOLD_PAILLIER_MIN_BITS, validateThresholdKeyShare, type ThresholdPaillierKeyShare, type ThresholdPaillierPublicKey } from './key.ts';
 
 /** Kind and version of a party share file. */
@@ -108,12 +112,16 @@ export function parsePartyShare(value: unknown, signed: SignedEpoch): PartyKeyFi
   return Object.freeze({ share, identityKey, ...(identitySecretKey ? { identitySecretKey } : {}) });
 }
 
-/** Progress of {@link createCommittee}. */
-export type CommitteeProgress = ({ readonly phase: 'primes' } & DealerKeygenProgress) | { readonly phase: 'signing' };
+/** Progress of {@link createCommittee}: the dealer's prime search, the dealer-less generation, signing. */
+export type CommitteeProgress =
+  | ({ readonly phase: 'primes' } & DealerKeygenProgress)
+  | ({ readonly phase: 'dkg'; readonly step: DkgProgress['phase'] } & Omit<DkgProgress, 'phase'>)
+  | { readonly phase: 'signing' };
 
 /** Options of {@link createCommittee}. */
 export interface CreateCommitteeOptions {
-  readonly mode: 'dealer';
+  /** `dealer`: one process deals from safe primes; `dkg`: the parties' dealer-less protocol, run in memory. */
+  readonly mode: 'dealer' | 'dkg';
   /** n: parties 1..n. */
   readonly parties: number;
   /** T: any T parties decrypt. */
@@ -133,6 +141,8 @@ export interface CreateCommitteeOptions {
   readonly createdAt?: string;
   /** Accept N below 2048 bits (tests and demos only). */
   readonly allowInsecureSize?: boolean;
+  /** Dealer-less parameters (defaults: sieve bound 2000, 40 biprimality tests, σ = 40). */
+  readonly dkg?: Pick<DkgConfig, 'sieveBound' | 'biprimeRounds' | 'statisticalSecurity' | 'batchSize'>;
 }
 
 /** What {@link createCommittee} produces: `public.json` and `party-<i>.json` contents. */
@@ -182,10 +192,12 @@ function identitySecrets(opts: { parties: number; identitySecretKeys?: readonly 
  */
 export async function createCommittee(opts: CreateCommitteeOptions): Promise<CreatedCommittee> {
   if (opts === null || typeof opts !== 'object') throw new FieldTypeError('options', 'expected an object');
-  if (opts.mode !== 'dealer') throw new FieldRangeError('mode', 'expected "dealer"');
+  if (opts.mode !== 'dealer' && opts.mode !== 'dkg') throw new FieldRangeError('mode', 'expected "dealer" or "dkg"');
   assertInteger('parties', opts.parties, 1, 64);
   assertInteger('threshold', opts.threshold, 1, opts.parties);
   const ids = identitySecrets(opts);
+  const createdAt = opts.createdAt ?? new Date().toISOString();
+  if (opts.mode === 'dkg') return createDkgCommittee(opts, ids, createdAt);
   const key = await generateDealerKey({
     bits: opts.bits,
     parties: opts.parties,
@@ -200,10 +212,36 @@ export async function createCommittee(opts: CreateCommitteeOptions): Promise<Cre
   return assembleCommittee(key, {
     mode: 'dealer',
     epoch: opts.epoch ?? 1,
-    createdAt: opts.createdAt ?? new Date().toISOString(),
+    createdAt,
     identitySecretKeys: ids.keys,
     writeIdentitySecrets: ids.generated,
   });
+}
+
+async function createDkgCommittee(opts: CreateCommitteeOptions, ids: { keys: Uint8Array[]; generated: boolean }, createdAt: string): Promise<CreatedCommittee> {
+  const outputs = await runDkgInMemory({
+    parties: opts.parties,
+    config: {
+      bits: opts.bits,
+      threshold: opts.threshold,
+      createdAt,
+      epoch: opts.epoch ?? 1,
+      ...(opts.allowInsecureSize ? { allowInsecureSize: true } : {}),
+      ...(opts.dkg ?? {}),
+    },
+    identitySecretKeys: ids.keys,
+    ...(opts.rng ? { rng: opts.rng } : {}),
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    onProgress: ({ phase, ...rest }) => opts.onProgress?.({ phase: 'dkg', step: phase, ...rest }),
+  });
+  opts.onProgress?.({ phase: 'signing' });
+  const first = outputs.get(1 as PartyIndex)!;
+  const partyJson = new Map<PartyIndex, JsonObject>();
+  for (const [i, out] of outputs) {
+    if (bytesToHex(out.signed.id) !== bytesToHex(first.signed.id)) throw new CryptoError(`party ${i} ended with another epoch record`, 'dkg');
+    partyJson.set(i, encodePartyShare(out.signed, out.keyShare, ids.generated ? ids.keys[i - 1] : undefined));
+  }
+  return { publicJson: encodeCommitteePublic(first.signed), partyJson };
 }
 
 /** Options of {@link committeeDecrypt}. */

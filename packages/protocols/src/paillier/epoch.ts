@@ -83,7 +83,11 @@ export class EpochSignatureError extends CryptoError {
 
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/;
 
-function checkCreatedAt(s: unknown, field: string): string {
+/**
+ * Checks a creation time: ISO 8601 UTC, `YYYY-MM-DDTHH:MM:SS(.sss)Z`.
+ * @throws {FieldTypeError} naming `field`.
+ */
+export function checkCreatedAt(s: unknown, field: string): string {
   const t = expectString(s, field);
   if (!ISO_UTC.test(t) || Number.isNaN(Date.parse(t))) throw new FieldTypeError(field, 'expected an ISO 8601 UTC time like 2025-01-31T12:00:00.000Z');
   return t;
