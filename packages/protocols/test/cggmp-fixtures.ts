@@ -22,14 +22,14 @@ interface TaurusConstant {
   hex: string;
 }
 
-/** The 1024-bit safe primes of the Taurus fixture, in file order. */
+/** The distinct 1024-bit safe primes of the Taurus fixture (six), in file order. */
 export function taurusSafePrimes(): bigint[] {
   const url = new URL('../../../vectors/paillier/taurus-multi-party-sig-extracted/hardcoded_primes.json', import.meta.url);
   const json = JSON.parse(readFileSync(url, 'utf8')) as { constants: TaurusConstant[] };
-  return json.constants.filter((c) => c.hex.length === 256).map((c) => BigInt('0x' + c.hex));
+  return [...new Set(json.constants.filter((c) => c.hex.length === 256).map((c) => BigInt('0x' + c.hex)))];
 }
 
-/** Consecutive prime pairs (p, q) of the fixture. */
+/** The three consecutive prime pairs (p, q) of the fixture (2048-bit moduli). */
 export function taurusPrimePairs(): { p: bigint; q: bigint }[] {
   const ps = taurusSafePrimes();
   const out: { p: bigint; q: bigint }[] = [];
