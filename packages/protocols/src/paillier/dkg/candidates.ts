@@ -12,14 +12,13 @@
  * of N, n(i) = p(i)·q(i) + z(i) mod P, a point of a random degree-2t polynomial with constant p·q.
  * @module
  */
-import { bigIntToHex } from '@tessera/crypto/bytes';
-import { randomBelow } from '@tessera/crypto/rng';
+import { bigIntToHex, bitLength } from '@tessera/crypto/bytes';
 import { readUnsigned } from '@tessera/crypto/zk/codec';
 import { expectObject, type Json, type JsonObject } from '../../engine/codec.ts';
 import type { PartyIndex } from '../../engine/ids.ts';
 import type { Outgoing, RoundContext, RoundSpec, Transition } from '../../engine/protocol.ts';
 import { advance, expectBatch, expectList, others, paramsOf } from './common.ts';
-import { evaluateMod, randomFieldPolynomial } from './field.ts';
+import { RandomPool, evaluateMod, randomFieldPolynomial } from './field.ts';
 import { batchSizeOf, type DkgParameters } from './params.ts';
 import type { DkgDeps, DkgOutput, DkgState } from './types.ts';
 
@@ -39,18 +38,21 @@ export function startBatch(state: DkgState, ctx: RoundContext<DkgDeps>, params: 
   const n = ctx.parties.length;
   const { P, t, fieldBytes } = params;
   const offset = ctx.self === 1 ? (3n << BigInt(params.primeBits - 2)) + 3n : 0n;
+  const pBits = bitLength(P);
+  const rBits = bitLength(params.shareRange) - 1;
+  const pool = new RandomPool(RandomPool.bytesBits(rBits, 2 * K) + RandomPool.bytesBelow(pBits, 4 * t * K), ctx.rng);
   const own = { p: [] as string[], q: [] as string[] };
   const self = { p: [] as string[], q: [] as string[], z: [] as string[] };
   const out = new Map<number, { p: string[]; q: string[]; z: string[] }>();
   for (const j of others(ctx)) out.set(j, { p: [], q: [], z: [] });
   for (let k = 0; k < K; k++) {
-    const pi = offset + 4n * randomBelow(params.shareRange, ctx.rng);
-    const qi = offset + 4n * randomBelow(params.shareRange, ctx.rng);
+    const pi = offset + 4n * pool.bits(rBits);
+    const qi = offset + 4n * pool.bits(rBits);
     own.p.push(bigIntToHex(pi));
     own.q.push(bigIntToHex(qi));
-    const fp = randomFieldPolynomial(pi, t, P, ctx.rng);
-    const fq = randomFieldPolynomial(qi, t, P, ctx.rng);
-    const fz = randomFieldPolynomial(0n, 2 * t, P, ctx.rng);
+    const fp = randomFieldPolynomial(pi, t, P, pool, pBits);
+    const fq = randomFieldPolynomial(qi, t, P, pool, pBits);
+    const fz = randomFieldPolynomial(0n, 2 * t, P, pool, pBits);
     for (let j = 1; j <= n; j++) {
       const sp = bigIntToHex(evaluateMod(fp, j, P), fieldBytes);
       const sq = bigIntToHex(evaluateMod(fq, j, P), fieldBytes);

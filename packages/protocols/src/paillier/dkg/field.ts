@@ -5,14 +5,54 @@
  * the key sharing.
  * @module
  */
+import { bytesToHex } from '@tessera/crypto/bytes';
 import { invert } from '@tessera/crypto/modular';
-import { randomBelow, type RandomSource } from '@tessera/crypto/rng';
+import { randomBelow, randomBytes, type RandomSource } from '@tessera/crypto/rng';
 import { evaluatePolynomial } from '../math.ts';
 
-/** Coefficients [secret, a₁, …, a_degree] with aₖ uniform in [0, P). */
-export function randomFieldPolynomial(secret: bigint, degree: number, P: bigint, rng: RandomSource): bigint[] {
+/**
+ * Random integers drawn from one bulk buffer of the RNG (one `fill` per batch instead of one
+ * per value): `below(P)` reduces |P| + 64 random bits modulo P (statistical distance from
+ * uniform below 2^−64), `bits(k)` is uniform in [0, 2^k).
+ */
+export class RandomPool {
+  #hex: string;
+  #off = 0;
+  constructor(bytes: number, rng: RandomSource) {
+    const buf = randomBytes(bytes, rng);
+    this.#hex = bytesToHex(buf);
+    buf.fill(0);
+  }
+  /** Bytes needed for `count` values below a modulus of `modulusBits` bits. */
+  static bytesBelow(modulusBits: number, count: number): number {
+    return count * Math.ceil((modulusBits + 64) / 8);
+  }
+  /** Bytes needed for `count` values of `k` bits. */
+  static bytesBits(k: number, count: number): number {
+    return count * Math.ceil(k / 8);
+  }
+  #take(len: number): bigint {
+    if (2 * (this.#off + len) > this.#hex.length) throw new RangeError('random pool exhausted');
+    const x = BigInt('0x' + this.#hex.slice(2 * this.#off, 2 * (this.#off + len)));
+    this.#off += len;
+    if (2 * this.#off === this.#hex.length) this.#hex = '';
+    return x;
+  }
+  /** A value below m, |m| = `modulusBits` (see the class note). */
+  below(m: bigint, modulusBits: number): bigint {
+    return this.#take(Math.ceil((modulusBits + 64) / 8)) % m;
+  }
+  /** A uniform value in [0, 2^k). */
+  bits(k: number): bigint {
+    const len = Math.ceil(k / 8);
+    return this.#take(len) >> BigInt(len * 8 - k);
+  }
+}
+
+/** Coefficients [secret, a₁, …, a_degree] with aₖ uniform in [0, P) (up to 2^−64). */
+export function randomFieldPolynomial(secret: bigint, degree: number, P: bigint, pool: RandomPool, pBits: number): bigint[] {
   const c = [((secret % P) + P) % P];
-  for (let k = 1; k <= degree; k++) c.push(randomBelow(P, rng));
+  for (let k = 1; k <= degree; k++) c.push(pool.below(P, pBits));
   return c;
 }
 
