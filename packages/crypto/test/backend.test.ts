@@ -73,7 +73,10 @@ const RANDOM_CASES: Case[] = SIZES.flatMap((bits) =>
 );
 
 /** Full-length exponents at the largest sizes (N² for a 2048-bit N, and 8192 bits). */
-const FULL_CASES: Case[] = [4096, 8192].map((bits) => pow(rand(bits - 1), rand(bits), oddModulus(bits), `${bits} bits, full exponent`));
+const FULL_CASES: Case[] = [
+  ...[4096, 8192].map((bits) => pow(rand(bits - 1), rand(bits), oddModulus(bits), `${bits} bits, full exponent`)),
+  pow(rand(1000), rand(20000), oddModulus(1024), '20000-bit exponent, 1024-bit modulus'),
+];
 
 /** All-ones limbs at the largest size of each limb width (the accumulator bounds are tightest there). */
 const WORST_CASES: Case[] = [3594, 8192].flatMap((bits) => {
@@ -83,14 +86,14 @@ const WORST_CASES: Case[] = [3594, 8192].flatMap((bits) => {
 
 /** 2^e (the doubling path of the WebAssembly backends' modPowVartime) at every size and for tiny moduli. */
 const TWO_CASES: Case[] = [
-  ...SIZES.filter((bits) => bits > 2).map((bits) => pow(2n, rand(bits), oddModulus(bits), `2^e, ${bits} bits`)),
+  ...SIZES.filter((bits) => bits > 2).map((bits) => pow(2n, rand(Math.min(bits, 1500)), oddModulus(bits), `2^e, ${bits} bits`)),
   ...[3n, 5n, 7n, 9n].flatMap((m) => [0n, 1n, 2n, 3n, 100n].map((e) => pow(2n, e, m, `2^${e} mod ${m}`))),
   ...[1024, 3594].map((bits) => pow(2n, (1n << BigInt(bits)) - 1n, (1n << BigInt(bits)) - 1n, `2^(2^${bits}−1) mod 2^${bits}−1`)),
 ];
 
 /** Edge bases (0, 1, N−1, N, ≥ N, ≥ R) × edge exponents (0, 1, 2, N−1, longer than N) × edge moduli. */
 const EDGE_CASES: Case[] = [2, 28, 56, 1024, 2048].flatMap((bits) =>
-  [oddModulus(bits), allOnesTopLimb(bits), (1n << BigInt(bits)) - 1n, (1n << BigInt(bits - 1)) + 1n].flatMap((m) => {
+  (bits >= 2048 ? [allOnesTopLimb(bits), (1n << BigInt(bits - 1)) + 1n] : [oddModulus(bits), allOnesTopLimb(bits), (1n << BigInt(bits)) - 1n, (1n << BigInt(bits - 1)) + 1n]).flatMap((m) => {
     const big = bits >= 1024;
     const bases = big ? [0n, 1n, 2n, m - 1n, m, 2n * m + 5n] : [0n, 1n, 2n, m - 1n, m, m + 1n, 2n * m + 5n, (1n << BigInt(bits + 40)) + 3n];
     const exps = big ? [0n, 1n, 2n, m - 1n, rand(bits + 70)] : [0n, 1n, 2n, 3n, m - 1n, m, m + 1n, rand(bits + 70), (1n << BigInt(bits + 5)) - 1n];
@@ -162,7 +165,7 @@ describe.each(backends.map((b) => [b.name, b] as const))('%s backend', (name, ba
     }
   });
 
-  it('handles full-length exponents at 4096 and 8192 bits', () => {
+  it('handles full-length exponents at 4096 and 8192 bits, and exponents far longer than the modulus', () => {
     for (const c of FULL_CASES) {
       expect(backend.modPow(c.b, c.e, c.m), c.label).toBe(c.want);
       expect(backend.modPowVartime(c.b, c.e, c.m), `${c.label} (vartime)`).toBe(c.want);
@@ -214,6 +217,13 @@ describe.each(backends.map((b) => [b.name, b] as const))('%s backend', (name, ba
       expect(mult([5n, 7n], [0n, 0n], m)).toBe(1n);
       expect(mult([0n], [5n], m)).toBe(0n);
     }
+    // more tables than the initial memory holds: the WebAssembly memory grows
+    const m = oddModulus(2048);
+    const gs = Array.from({ length: 60 }, () => rand(2040));
+    const es = Array.from({ length: 60 }, () => rand(700));
+    let want = 1n;
+    for (let i = 0; i < gs.length; i++) want = (want * refPow(gs[i]!, es[i]!, m)) % m;
+    expect(mult(gs, es, m)).toBe(want);
     expect(() => mult([2n, 3n], [1n], 11n)).toThrow(FieldRangeError);
     expect(() => mult([2n], [-1n], 11n)).toThrowError(/^exp:/);
   });

@@ -16,22 +16,22 @@ import { bigintBackend } from './bigint.ts';
 import { crtPow } from './crt.ts';
 import type { CrtContext } from './crt.ts';
 import type { ModBackend } from './types.ts';
-import { loadWasmBackends, wasmSupported } from './wasm/load.ts';
+import { loadBestWasmBackend, wasmSupported } from './wasm/load.ts';
 
 export type { ModBackend } from './types.ts';
 export { bigintBackend } from './bigint.ts';
 export { createCrtContext, crtCombine } from './crt.ts';
 export type { CrtContext } from './crt.ts';
-export { loadWasmBackends, wasmSimdSupported, wasmSupported } from './wasm/load.ts';
+export { loadBestWasmBackend, loadWasmBackend, loadWasmBackends, wasmSimdSupported, wasmSupported } from './wasm/load.ts';
 export type { WasmBackends } from './wasm/load.ts';
 
 let active: ModBackend = bigintBackend;
 let chosen = false;
 
 const ready: Promise<ModBackend> = wasmSupported()
-  ? loadWasmBackends().then(
+  ? loadBestWasmBackend().then(
       (b) => {
-        if (!chosen) active = b.simd ?? b.scalar;
+        if (!chosen) active = b;
         return active;
       },
       () => active,

@@ -104,11 +104,16 @@ function bitLen(x: bigint): number {
   return x === 0n ? 0 : x.toString(2).length;
 }
 
+function checkModulus(m: bigint): void {
+  if (m <= 1n) throw new FieldRangeError('m', 'modulus must be > 1');
+  if ((m & 1n) === 0n) throw new FieldRangeError('m', 'the WebAssembly Montgomery backend needs an odd modulus');
+}
+
 function checkArgs(base: bigint, exp: bigint, m: bigint): void {
   if (m <= 1n) throw new FieldRangeError('m', 'modulus must be > 1');
   if (exp < 0n) throw new FieldRangeError('exp', 'negative exponent (use invert first)');
   if (base < 0n) throw new FieldRangeError('base', 'negative base');
-  if ((m & 1n) === 0n) throw new FieldRangeError('m', 'the WebAssembly Montgomery backend needs an odd modulus');
+  checkModulus(m);
 }
 
 /** −x⁻¹ mod 2^32 for odd x (Newton: each step doubles the correct low bits from 3). */
@@ -234,11 +239,32 @@ class Engine {
     this.load(BASE, base >= m ? base % m : base, c);
     this.writeWords(DYNAMIC_AT, exp, ewords);
     const stride = c.P * 4;
-    this.zero(TABLE_AT, stride << win);
-    for (const v of [ACC, ACCR, SEL]) this.zero(v, stride);
+    this.zeroSecretScratch(stride << win, stride);
     this.x.modexp_ct(c.ptr, OUT, BASE, DYNAMIC_AT, ebits, win, TABLE_AT, ACC, ACCR, SEL);
+    const result = this.store(OUT, c);
+    // Security: the exponent and the powers of the base do not outlive the call
     this.zero(DYNAMIC_AT, ewords * 4);
-    return this.store(OUT, c);
+    this.zeroSecretScratch(stride << win, stride);
+    this.zero(BASE, stride);
+    this.zero(OUT, stride);
+    return result;
+  }
+
+  /** Clears the fixed-window table and the accumulators (padding included). */
+  private zeroSecretScratch(tableBytes: number, stride: number): void {
+    this.zero(TABLE_AT, tableBytes);
+    this.zero(ACC, stride);
+    this.zero(ACCR, stride);
+    this.zero(SEL, stride);
+  }
+
+  /** Clears the vectors the public-exponent paths use, so their padding is zero. */
+  private zeroPublicScratch(stride: number): void {
+    this.zero(ACC, stride);
+    this.zero(ACCR, stride);
+    this.zero(G2, stride);
+    this.zero(G2R, stride);
+    this.zero(JUNK, stride);
   }
 
   /** Leaves the Montgomery domain: OUT ← acc·R⁻¹ mod m, fully reduced, as a bigint. */
@@ -271,7 +297,7 @@ class Engine {
     const c = this.context(m);
     if (base === 2n) return this.powerOfTwo(exp, c);
     const k = slidingWindowBits(bitLen(exp));
-    for (const v of [ACC, ACCR, G2, G2R, JUNK]) this.zero(v, c.P * 4);
+    this.zeroPublicScratch(c.P * 4);
     this.oddPowers(TABLE_AT, base, k, c);
     return this.runSingle(TABLE_AT, exp, k, c);
   }
@@ -283,7 +309,7 @@ class Engine {
   private powerOfTwo(exp: bigint, c: Context): bigint {
     const x = this.x;
     const ctx = c.ptr;
-    for (const v of [ACC, ACCR, JUNK]) this.zero(v, c.P * 4);
+    this.zeroPublicScratch(c.P * 4);
     this.load(BASE, 2n, c);
     x.mont_mul(ACC, ACCR, BASE, c.r2rev, ctx);
     const bits = exp.toString(2);
@@ -315,8 +341,7 @@ class Engine {
   multiExpVartime(bases: readonly bigint[], exps: readonly bigint[], m: bigint): bigint {
     if (bases.length !== exps.length) throw new FieldRangeError('exps', `expected ${bases.length} exponents, got ${exps.length}`);
     for (let i = 0; i < bases.length; i++) checkArgs(bases[i]!, exps[i]!, m);
-    if (m <= 1n) throw new FieldRangeError('m', 'modulus must be > 1');
-    if ((m & 1n) === 0n) checkArgs(0n, 0n, m);
+    checkModulus(m);
     if (bitLen(m) > MAX_MODULUS_BITS) return bigintBackend.multiExpVartime!(bases, exps, m);
     const c = this.context(m);
     const stride = c.P * 4;
@@ -328,7 +353,7 @@ class Engine {
       total += 1 << (k - 1);
     }
     this.reserve(total * stride);
-    for (const v of [ACC, ACCR, G2, G2R, JUNK]) this.zero(v, stride);
+    this.zeroPublicScratch(stride);
     for (let i = 0; i < bases.length; i++) if (exps[i]! > 0n) this.oddPowers(offsets[i]!, bases[i]!, widths[i]!, c);
     const x = this.x;
     const ctx = c.ptr;

@@ -56,35 +56,56 @@ async function instantiate(bytes: Uint8Array<ArrayBuffer>): Promise<MontgomeryEx
   return instance.exports as unknown as MontgomeryExports;
 }
 
-let loading: Promise<WasmBackends> | undefined;
+type Generated = typeof import('./montgomery.generated.js');
+let generated: Promise<Generated> | undefined;
+const variants = new Map<'simd' | 'scalar', Promise<ModBackend>>();
 
-/**
- * Compiles and instantiates the scalar variant and, where supported, the SIMD variant.
- * Memoized: every call returns the same promise once it has succeeded (a failure is
- * forgotten, so a later call retries, e.g. after a build).
- * @throws {CryptoError} (rejects) if WebAssembly is missing or the generated module was not built.
- */
-export function loadWasmBackends(): Promise<WasmBackends> {
-  loading ??= load().catch((e: unknown) => {
-    loading = undefined;
-    throw e;
-  });
-  return loading;
-}
-
-async function load(): Promise<WasmBackends> {
-  if (!wasmSupported()) throw new CryptoError('WebAssembly is not available in this engine');
-  let generated: typeof import('./montgomery.generated.js');
-  try {
-    generated = await import('./montgomery.generated.js');
-  } catch (cause) {
+/** The generated module (memoized once it has loaded; a failure is retried on the next call). */
+function importGenerated(): Promise<Generated> {
+  generated ??= import('./montgomery.generated.js').catch((cause: unknown) => {
+    generated = undefined;
     throw new CryptoError(
       `the WebAssembly module is not built (run node packages/crypto/scripts/build-wasm.mjs): ${String(cause)}`,
     );
+  });
+  return generated;
+}
+
+/**
+ * One variant as a backend, compiled and instantiated on first use (memoized).
+ * @throws {CryptoError} (rejects) if WebAssembly (or, for `simd`, 128-bit SIMD) is missing
+ * or the generated module was not built.
+ */
+export function loadWasmBackend(variant: 'simd' | 'scalar'): Promise<ModBackend> {
+  let p = variants.get(variant);
+  if (p === undefined) {
+    p = (async () => {
+      if (!wasmSupported()) throw new CryptoError('WebAssembly is not available in this engine');
+      if (variant === 'simd' && !wasmSimdSupported()) throw new CryptoError('this engine has no WebAssembly SIMD');
+      const g = await importGenerated();
+      const bytes = decodeBase64(variant === 'simd' ? g.simdWasmBase64 : g.scalarWasmBase64);
+      return createWasmBackend(await instantiate(bytes), `wasm-${variant}`);
+    })();
+    variants.set(variant, p);
+    p.catch(() => variants.delete(variant));
   }
-  const scalar = createWasmBackend(await instantiate(decodeBase64(generated.scalarWasmBase64)), 'wasm-scalar');
-  const simd = wasmSimdSupported()
-    ? createWasmBackend(await instantiate(decodeBase64(generated.simdWasmBase64)), 'wasm-simd')
-    : undefined;
+  return p;
+}
+
+/**
+ * The fastest WebAssembly backend this engine runs: SIMD where supported, else scalar.
+ * @throws {CryptoError} (rejects) as {@link loadWasmBackend}.
+ */
+export function loadBestWasmBackend(): Promise<ModBackend> {
+  return loadWasmBackend(wasmSimdSupported() ? 'simd' : 'scalar');
+}
+
+/**
+ * Both variants (SIMD only where supported), e.g. to test or compare them.
+ * @throws {CryptoError} (rejects) as {@link loadWasmBackend}.
+ */
+export async function loadWasmBackends(): Promise<WasmBackends> {
+  const scalar = await loadWasmBackend('scalar');
+  const simd = wasmSimdSupported() ? await loadWasmBackend('simd') : undefined;
   return { simd, scalar };
 }
