@@ -22,6 +22,9 @@
 ;; R = 2^(w·n) ≥ 4N, so inputs and outputs stay below 2N with no final subtraction
 ;; (Walter 1999); one constant-time subtraction ends an exponentiation.
 ;;
+;; Memory below 1088 belongs to the module: lane masks at 16…63, select_ct's entry masks
+;; at 64…1087 (up to 64 entries).
+;;
 ;; Context header at ctx (i32 fields, byte offsets):
 ;;   0 n   4 w   8 n0inv = −N⁻¹ mod 2^w   12 P (stride in limbs)   16 &N   20 &Nrev
 ;;   24 &m (scratch, P limbs)   28 &R²rev   32 &(R mod N)   36 &1rev   40 &tmp (P limbs)
@@ -567,38 +570,51 @@
       (local.set $src (i32.add (local.get $src) (i32.const 4)))
       (br_if $rev (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n)))))
 
-  ;; dst = table[d] for d < count, reading all count entries of `stride` bytes (P limbs
-  ;; each) and combining them under masks, so the access pattern does not depend on d.
+  ;; dst = table[d] for d < count (a power of two ≥ 4), reading all count entries of
+  ;; `stride` bytes (P limbs each) and combining them under masks, so the access pattern
+  ;; does not depend on d. Entry masks live at 64 + 16e (all ones for e = d, else zero):
+  ;; ((e ⊕ d) − 1) has its sign bit set only for e ⊕ d = 0.
   (func $select_ct (export "select_ct") (param $dst i32) (param $table i32) (param $count i32) (param $stride i32) (param $d i32)
-    (local $e i32) (local $i i32) (local $src i32)
+    (local $e i32) (local $off i32) (local $src i32) (local $mp i32) (local $end i32)
 ;;#if simd
-    (local $mask v128)
+    (local $acc v128)
 ;;#else
-    (local $mask i32)
+    (local $acc i32)
 ;;#endif
-    (memory.fill (local.get $dst) (i32.const 0) (local.get $stride))
-    (loop $entries
-      ;; all ones when e = d: ((e ⊕ d) − 1) has its sign bit set only for e ⊕ d = 0
+    (loop $masks
 ;;#if simd
-      (local.set $mask (i32x4.splat (i32.shr_s (i32.sub (i32.xor (local.get $e) (local.get $d)) (i32.const 1)) (i32.const 31))))
+      (v128.store offset=64 (i32.shl (local.get $e) (i32.const 4))
+        (i32x4.splat (i32.shr_s (i32.sub (i32.xor (local.get $e) (local.get $d)) (i32.const 1)) (i32.const 31))))
 ;;#else
-      (local.set $mask (i32.shr_s (i32.sub (i32.xor (local.get $e) (local.get $d)) (i32.const 1)) (i32.const 31)))
+      (i32.store offset=64 (i32.shl (local.get $e) (i32.const 4))
+        (i32.shr_s (i32.sub (i32.xor (local.get $e) (local.get $d)) (i32.const 1)) (i32.const 31)))
 ;;#endif
-      (local.set $src (i32.add (local.get $table) (i32.mul (local.get $e) (local.get $stride))))
-      (local.set $i (i32.const 0))
-      (loop $limbs
+      (br_if $masks (i32.lt_u (local.tee $e (i32.add (local.get $e) (i32.const 1))) (local.get $count))))
+    (local.set $end (i32.add (i32.const 64) (i32.shl (local.get $count) (i32.const 4))))
+    (loop $chunks
+      (local.set $src (i32.add (local.get $table) (local.get $off)))
+      (local.set $mp (i32.const 64))
 ;;#if simd
-        (v128.store (i32.add (local.get $dst) (local.get $i))
-          (v128.or (v128.load (i32.add (local.get $dst) (local.get $i)))
-                   (v128.and (v128.load (i32.add (local.get $src) (local.get $i))) (local.get $mask))))
-        (br_if $limbs (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 16))) (local.get $stride))))
+      (local.set $acc (v128.const i64x2 0 0))
+      (loop $entries
+        (local.set $acc (v128.or (local.get $acc)
+          (v128.or (v128.and (v128.load (local.get $src)) (v128.load (local.get $mp)))
+                   (v128.and (v128.load (i32.add (local.get $src) (local.get $stride))) (v128.load offset=16 (local.get $mp))))))
+        (local.set $src (i32.add (local.get $src) (i32.shl (local.get $stride) (i32.const 1))))
+        (br_if $entries (i32.lt_u (local.tee $mp (i32.add (local.get $mp) (i32.const 32))) (local.get $end))))
+      (v128.store (i32.add (local.get $dst) (local.get $off)) (local.get $acc))
+      (br_if $chunks (i32.lt_u (local.tee $off (i32.add (local.get $off) (i32.const 16))) (local.get $stride)))))
 ;;#else
-        (i32.store (i32.add (local.get $dst) (local.get $i))
-          (i32.or (i32.load (i32.add (local.get $dst) (local.get $i)))
-                  (i32.and (i32.load (i32.add (local.get $src) (local.get $i))) (local.get $mask))))
-        (br_if $limbs (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 4))) (local.get $stride))))
+      (local.set $acc (i32.const 0))
+      (loop $entries
+        (local.set $acc (i32.or (local.get $acc)
+          (i32.or (i32.and (i32.load (local.get $src)) (i32.load (local.get $mp)))
+                  (i32.and (i32.load (i32.add (local.get $src) (local.get $stride))) (i32.load offset=16 (local.get $mp))))))
+        (local.set $src (i32.add (local.get $src) (i32.shl (local.get $stride) (i32.const 1))))
+        (br_if $entries (i32.lt_u (local.tee $mp (i32.add (local.get $mp) (i32.const 32))) (local.get $end))))
+      (i32.store (i32.add (local.get $dst) (local.get $off)) (local.get $acc))
+      (br_if $chunks (i32.lt_u (local.tee $off (i32.add (local.get $off) (i32.const 4))) (local.get $stride)))))
 ;;#endif
-      (br_if $entries (i32.lt_u (local.tee $e (i32.add (local.get $e) (i32.const 1))) (local.get $count)))))
 
   ;; out = base^e mod N (fully reduced, normal form) for a SECRET exponent e given as
   ;; little-endian 32-bit words at exp (followed by at least one zero word), read in

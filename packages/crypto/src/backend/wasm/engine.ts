@@ -63,8 +63,8 @@ const VEC = FRONT + P_MAX * 4; // bytes per vector slot
 const HEADER = 64;
 const SLOT = HEADER + 5 * VEC;
 const TABLE_ENTRIES = 64;
-// static layout (byte addresses); 0 … 63 hold the module's lane masks
-const SLOTS_AT = 64;
+// static layout (byte addresses); 0 … 1087 belong to the module (lane and table-scan masks)
+const SLOTS_AT = 1088;
 const SCRATCH_AT = SLOTS_AT + CONTEXT_SLOTS * SLOT;
 const SCRATCH = ['m', 'tmp', 'words', 'base', 'acc', 'accr', 'sel', 'out', 'g2', 'g2r', 'junk'] as const;
 type ScratchName = (typeof SCRATCH)[number];
