@@ -1,0 +1,117 @@
+/**
+ * The mailbox transport: every envelope goes through the signal server's store-and-forward
+ * mailbox. `send` resolves once the server has synced the envelope to disk; incoming
+ * envelopes are pushed while connected and read back from the last processed cursor after
+ * every (re)connection, so a party that was offline for hours catches up on its own schedule.
+ * This is also the fallback path of the WebRTC mesh.
+ * @module
+ */
+import type { PartyIndex, SessionId } from '@tessera/protocols/engine/ids';
+import { TransportError } from './errors.ts';
+import type { SignalClient } from './signal-client.ts';
+import type { MailboxItem } from './signal-protocol.ts';
+import type { Transport, TransportHandler } from './transport.ts';
+
+/** Options of {@link createMailboxTransport}. */
+export interface MailboxTransportOptions {
+  readonly client: SignalClient;
+  readonly session: SessionId;
+  /** Read the mailbox from this cursor (default 0: everything; duplicates are dropped later). */
+  readonly after?: number;
+  /** Told about failures it recovers from by itself (a catch-up read that failed). */
+  readonly onError?: (e: unknown) => void;
+}
+
+/** A mailbox transport; also exposes the last processed cursor. */
+export interface MailboxTransport extends Transport {
+  /** Highest mailbox cursor handled so far. */
+  readonly cursor: number;
+}
+
+/**
+ * A transport over the signal server's mailbox for one session (joins the room on start).
+ * @example
+ * const t = createMailboxTransport({ client, session });
+ */
+export function createMailboxTransport(opts: MailboxTransportOptions): MailboxTransport {
+  const { client, session } = opts;
+  let last = opts.after ?? 0;
+  let handler: TransportHandler | undefined;
+  let closed = false;
+  let catchingUp = false;
+  let again = false;
+  const early: MailboxItem[] = [];
+  let chain: Promise<void> = Promise.resolve();
+  const offs: (() => void)[] = [];
+
+  /** Handles one item in order, skipping what was already handled. */
+  const process = (it: MailboxItem): Promise<void> => {
+    chain = chain
+      .then(async () => {
+        if (closed || !handler || it.cursor <= last) return;
+        await handler(it.envelope);
+        last = it.cursor;
+      })
+      .catch((e: unknown) => opts.onError?.(e)); // not acknowledged: read again after the next reconnection
+    return chain;
+  };
+
+  async function catchUp(): Promise<void> {
+    if (catchingUp) {
+      again = true;
+      return;
+    }
+    catchingUp = true;
+    try {
+      do {
+        again = false;
+        let more = true;
+        while (more && !closed) {
+          await chain;
+          const r = await client.read(session, last, 500);
+          for (const it of r.items) await process(it);
+          more = r.more;
+        }
+      } while (again && !closed);
+    } catch (e) {
+      opts.onError?.(e);
+    } finally {
+      catchingUp = false;
+      const pending = early.splice(0).sort((a, b) => a.cursor - b.cursor);
+      for (const it of pending) void process(it);
+    }
+  }
+
+  return {
+    get cursor() {
+      return last;
+    },
+    async start(h) {
+      if (handler) throw new TransportError('malformed', 'transport already started');
+      handler = h;
+      offs.push(
+        client.on('message', (s, it) => {
+          if (s !== session || closed) return;
+          if (catchingUp) early.push(it);
+          else void process(it);
+        }),
+        client.on('connected', () => {
+          if (!closed) void catchUp();
+        }),
+      );
+      await client.join(session);
+      await catchUp();
+    },
+    async send(to: PartyIndex | null, text: string) {
+      if (closed) throw new TransportError('closed', 'transport closed');
+      await client.post(session, to === null ? null : [to], text);
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      for (const off of offs) off();
+      await chain.catch(() => undefined);
+      await client.leave(session).catch(() => undefined);
+    },
+  };
+}
