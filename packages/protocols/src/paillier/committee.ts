@@ -43,6 +43,7 @@ import {
   type SignedEpoch,
 } from './epoch.ts';
 import { runDkgInMemory } from './dkg/local.ts';
+import { reshareKey } from './reshare.ts';
 import type { DkgConfig } from './dkg/params.ts';
 import type { DkgProgress } from './dkg/types.ts';
 import { THRESHOLD_PAILLIER_MIN_BITS, validateThresholdKeyShare, type ThresholdPaillierKeyShare, type ThresholdPaillierPublicKey } from './key.ts';
@@ -158,7 +159,7 @@ export interface CreatedCommittee {
  * @throws {CryptoError} if a share or signature fails (a bug or a corrupted generation).
  */
 export function assembleCommittee(
-  key: DealtKey,
+  key: Pick<DealtKey, 'publicKey' | 'shares'>,
   opts: { mode: EpochMode; epoch: number; createdAt: string; identitySecretKeys: readonly Uint8Array[]; writeIdentitySecrets: boolean },
 ): CreatedCommittee {
   const pk = key.publicKey;
@@ -244,6 +245,69 @@ async function createDkgCommittee(opts: CreateCommitteeOptions, ids: { keys: Uin
   return { publicJson: encodeCommitteePublic(first.signed), partyJson };
 }
 
+/** Options of {@link reshareCommittee}. */
+export interface ReshareCommitteeOptions {
+  /** The old committee's `public.json`. */
+  readonly publicJson: unknown;
+  /** Share files of old parties (at least T valid; the first T valid ones deal). */
+  readonly shares: readonly unknown[];
+  /** n′: the new committee is parties 1..n′. */
+  readonly parties: number;
+  /** T′: any T′ new parties decrypt. */
+  readonly threshold: number;
+  /** Identity secret keys of the new parties 1..n′; generated (and written to the files) when omitted. */
+  readonly identitySecretKeys?: readonly Uint8Array[];
+  readonly rng?: RandomSource;
+  readonly createdAt?: string;
+  /** σ of the integer resharing (default 40). */
+  readonly statisticalSecurity?: number;
+  readonly allowInsecureSize?: boolean;
+}
+
+/**
+ * Reshares a committee's key to a new committee under the same N: the new record has epoch + 1
+ * and mode `reshare` and is signed by every new member; old share files do not open it.
+ * Every dealer's commitments are checked against its old verification key and every share
+ * against the commitments before anything is returned.
+ * @throws {EpochSignatureError} if the old record's signatures fail.
+ * @throws {InsufficientSharesError} if fewer than T old share files are valid (naming them).
+ * @throws {ReshareError} naming dealers whose dealing fails its checks.
+ */
+export function reshareCommittee(opts: ReshareCommitteeOptions): CreatedCommittee {
+  const keyOpts = opts.allowInsecureSize ? { allowInsecureSize: true } : {};
+  const signed = parseCommitteePublic(opts.publicJson, keyOpts);
+  const old = signed.record.publicKey;
+  assertInteger('parties', opts.parties, 1, 64);
+  assertInteger('threshold', opts.threshold, 1, opts.parties);
+  const valid: ThresholdPaillierKeyShare[] = [];
+  const invalid: InvalidShare[] = [];
+  const seen = new Set<number>();
+  opts.shares.forEach((value, k) => {
+    const index = peekIndex(value, k);
+    if (seen.has(index)) return;
+    seen.add(index);
+    try {
+      valid.push(parsePartyShare(value, signed).share);
+    } catch (err) {
+      invalid.push({ index, reason: `share file: ${(err as Error).message}` });
+    }
+  });
+  if (valid.length < old.threshold) throw new InsufficientSharesError(valid.length, old.threshold, invalid);
+  const ids = identitySecrets({ parties: opts.parties, ...(opts.identitySecretKeys ? { identitySecretKeys: opts.identitySecretKeys } : {}), ...(opts.rng ? { rng: opts.rng } : {}) });
+  const key = reshareKey(valid, opts.parties, opts.threshold, {
+    ...(opts.rng ? { rng: opts.rng } : {}),
+    ...(opts.statisticalSecurity !== undefined ? { statisticalSecurity: opts.statisticalSecurity } : {}),
+    ...keyOpts,
+  });
+  return assembleCommittee(key, {
+    mode: 'reshare',
+    epoch: signed.record.epoch + 1,
+    createdAt: opts.createdAt ?? new Date().toISOString(),
+    identitySecretKeys: ids.keys,
+    writeIdentitySecrets: ids.generated,
+  });
+}
+
 /** Options of {@link committeeDecrypt}. */
 export interface CommitteeDecryptOptions {
   /** The committee's `public.json` (parsed JSON). */
@@ -324,3 +388,4 @@ function decryptWithoutProofs(pk: ThresholdPaillierPublicKey, c: bigint, files: 
 
 export { InsufficientSharesError };
 export { EpochSignatureError } from './epoch.ts';
+export { ReshareError } from './reshare.ts';
