@@ -6,19 +6,21 @@
 ;; declares a text macro that `;;#expand NAME` pastes in place (the inner loops are inlined
 ;; this way because a call per column costs more than the column itself for small n).
 ;;
-;; Representation. A number x < 2^(w·n) is n limbs of w bits (w = 29 up to 3594 bits,
-;; else 28; n even), one limb per 32-bit word, little-endian, followed by zero padding up
-;; to the stride P (a multiple of 4, at least n + 4). Inner loops read whole 4-limb chunks
-;; and rely on that padding being zero. Most routines also keep a reversed copy
-;; xr[i] = x[n-1-i], preceded by at least one zero limb, so that a product column
-;; Σ a_i·b_{k-i} is a dot product of two arrays read forwards.
+;; Representation. A number x < 2^(w·n) is n limbs of w bits (n even), one limb per
+;; 32-bit word, little-endian, followed by zero padding up to the stride P (a multiple of
+;; 4, at least n + 4). Inner loops read whole 4-limb chunks and rely on that padding being
+;; zero. Most routines also keep a reversed copy xr[i] = x[n-1-i], preceded by at least
+;; one zero limb, so that a product column Σ a_i·b_{k-i} is a dot product of two arrays
+;; read forwards.
 ;;
 ;; Multiplication is product scanning with interleaved Montgomery reduction (Koç, Acar,
 ;; Kaliski 1996, "FIPS"), two columns per pass: column k accumulates Σ a_i·b_{k-i} +
 ;; Σ m_i·N_{k-i} without carry propagation. Each accumulator lane receives at most
-;; (n+4)/2 products below 2^(2w) (a doubled product counting twice), which fits 64 bits
-;; for n ≤ 124 at w = 29 and n ≤ 508 at w = 28; lanes are split into their low w bits
-;; and high parts before they are added, so no sum of lanes has to fit 64 bits.
+;; (n+4)/2 products below 2^(2w) in the SIMD variant, n + 4 in the scalar one (a doubled
+;; product counting twice). That fits 64 bits for SIMD with w = 29 up to n = 124, else
+;; w = 28 (n ≤ 508), and for scalar with w = 28 up to n = 252, else w = 27 (n ≤ 1020);
+;; the caller picks w and n (engine.ts, limbLayout). Accumulators are split into their
+;; low w bits and high parts before they are added, so no sum of them has to fit 64 bits.
 ;; R = 2^(w·n) ≥ 4N, so inputs and outputs stay below 2N with no final subtraction
 ;; (Walter 1999); one constant-time subtraction ends an exponentiation.
 ;;
@@ -152,17 +154,15 @@
   (local $va v128) (local $vb v128) (local $vm v128) (local $vn v128) (local $vmask v128) (local $w32 i32)
 ;;#enddef
 ;;#else
-  ;; Two columns per pass, mirroring the SIMD lanes: acc(4j+t) collects the products of
-  ;; chunk limb t for column k+j, whose operands sit 4·(1−j) bytes after $pb / $pn.
+  ;; Two columns per pass: acc0/acc1 collect the even/odd chunk limbs of column k,
+  ;; acc2/acc3 those of column k+1 (operands 4 bytes before column k's). An accumulator
+  ;; here takes twice the products of a SIMD lane, hence the scalar variant's narrower
+  ;; limbs (w = 28 up to 7050 bits, else 27; see the header).
 ;;#define DOT_CLEAR
   (local.set $acc0 (i64.const 0))
   (local.set $acc1 (i64.const 0))
   (local.set $acc2 (i64.const 0))
   (local.set $acc3 (i64.const 0))
-  (local.set $acc4 (i64.const 0))
-  (local.set $acc5 (i64.const 0))
-  (local.set $acc6 (i64.const 0))
-  (local.set $acc7 (i64.const 0))
 ;;#enddef
 
 ;;#define DOT_ABMN
@@ -175,22 +175,18 @@
     (local.set $y1 (i64.load32_u offset=4 (local.get $pm)))
     (local.set $y2 (i64.load32_u offset=8 (local.get $pm)))
     (local.set $y3 (i64.load32_u offset=12 (local.get $pm)))
-    (local.set $acc0 (i64.add (local.get $acc0) (i64.add (i64.mul (local.get $x0) (i64.load32_u offset=4 (local.get $pb)))
-      (i64.mul (local.get $y0) (i64.load32_u offset=4 (local.get $pn))))))
-    (local.set $acc1 (i64.add (local.get $acc1) (i64.add (i64.mul (local.get $x1) (i64.load32_u offset=8 (local.get $pb)))
-      (i64.mul (local.get $y1) (i64.load32_u offset=8 (local.get $pn))))))
-    (local.set $acc2 (i64.add (local.get $acc2) (i64.add (i64.mul (local.get $x2) (i64.load32_u offset=12 (local.get $pb)))
-      (i64.mul (local.get $y2) (i64.load32_u offset=12 (local.get $pn))))))
-    (local.set $acc3 (i64.add (local.get $acc3) (i64.add (i64.mul (local.get $x3) (i64.load32_u offset=16 (local.get $pb)))
-      (i64.mul (local.get $y3) (i64.load32_u offset=16 (local.get $pn))))))
-    (local.set $acc4 (i64.add (local.get $acc4) (i64.add (i64.mul (local.get $x0) (i64.load32_u (local.get $pb)))
-      (i64.mul (local.get $y0) (i64.load32_u (local.get $pn))))))
-    (local.set $acc5 (i64.add (local.get $acc5) (i64.add (i64.mul (local.get $x1) (i64.load32_u offset=4 (local.get $pb)))
-      (i64.mul (local.get $y1) (i64.load32_u offset=4 (local.get $pn))))))
-    (local.set $acc6 (i64.add (local.get $acc6) (i64.add (i64.mul (local.get $x2) (i64.load32_u offset=8 (local.get $pb)))
-      (i64.mul (local.get $y2) (i64.load32_u offset=8 (local.get $pn))))))
-    (local.set $acc7 (i64.add (local.get $acc7) (i64.add (i64.mul (local.get $x3) (i64.load32_u offset=12 (local.get $pb)))
-      (i64.mul (local.get $y3) (i64.load32_u offset=12 (local.get $pn))))))
+    (local.set $acc0 (i64.add (local.get $acc0) (i64.add
+      (i64.add (i64.mul (local.get $x0) (i64.load32_u offset=4 (local.get $pb))) (i64.mul (local.get $y0) (i64.load32_u offset=4 (local.get $pn))))
+      (i64.add (i64.mul (local.get $x2) (i64.load32_u offset=12 (local.get $pb))) (i64.mul (local.get $y2) (i64.load32_u offset=12 (local.get $pn)))))))
+    (local.set $acc1 (i64.add (local.get $acc1) (i64.add
+      (i64.add (i64.mul (local.get $x1) (i64.load32_u offset=8 (local.get $pb))) (i64.mul (local.get $y1) (i64.load32_u offset=8 (local.get $pn))))
+      (i64.add (i64.mul (local.get $x3) (i64.load32_u offset=16 (local.get $pb))) (i64.mul (local.get $y3) (i64.load32_u offset=16 (local.get $pn)))))))
+    (local.set $acc2 (i64.add (local.get $acc2) (i64.add
+      (i64.add (i64.mul (local.get $x0) (i64.load32_u (local.get $pb))) (i64.mul (local.get $y0) (i64.load32_u (local.get $pn))))
+      (i64.add (i64.mul (local.get $x2) (i64.load32_u offset=8 (local.get $pb))) (i64.mul (local.get $y2) (i64.load32_u offset=8 (local.get $pn)))))))
+    (local.set $acc3 (i64.add (local.get $acc3) (i64.add
+      (i64.add (i64.mul (local.get $x1) (i64.load32_u offset=4 (local.get $pb))) (i64.mul (local.get $y1) (i64.load32_u offset=4 (local.get $pn))))
+      (i64.add (i64.mul (local.get $x3) (i64.load32_u offset=12 (local.get $pb))) (i64.mul (local.get $y3) (i64.load32_u offset=12 (local.get $pn)))))))
     (local.set $pa (i32.add (local.get $pa) (i32.const 16)))
     (local.set $pm (i32.add (local.get $pm) (i32.const 16)))
     (local.set $pb (i32.add (local.get $pb) (i32.const 16)))
@@ -204,14 +200,14 @@
     (local.set $y1 (i64.load32_u offset=4 (local.get $pm)))
     (local.set $y2 (i64.load32_u offset=8 (local.get $pm)))
     (local.set $y3 (i64.load32_u offset=12 (local.get $pm)))
-    (local.set $acc0 (i64.add (local.get $acc0) (i64.mul (local.get $y0) (i64.load32_u offset=4 (local.get $pn)))))
-    (local.set $acc1 (i64.add (local.get $acc1) (i64.mul (local.get $y1) (i64.load32_u offset=8 (local.get $pn)))))
-    (local.set $acc2 (i64.add (local.get $acc2) (i64.mul (local.get $y2) (i64.load32_u offset=12 (local.get $pn)))))
-    (local.set $acc3 (i64.add (local.get $acc3) (i64.mul (local.get $y3) (i64.load32_u offset=16 (local.get $pn)))))
-    (local.set $acc4 (i64.add (local.get $acc4) (i64.mul (local.get $y0) (i64.load32_u (local.get $pn)))))
-    (local.set $acc5 (i64.add (local.get $acc5) (i64.mul (local.get $y1) (i64.load32_u offset=4 (local.get $pn)))))
-    (local.set $acc6 (i64.add (local.get $acc6) (i64.mul (local.get $y2) (i64.load32_u offset=8 (local.get $pn)))))
-    (local.set $acc7 (i64.add (local.get $acc7) (i64.mul (local.get $y3) (i64.load32_u offset=12 (local.get $pn)))))
+    (local.set $acc0 (i64.add (local.get $acc0)
+      (i64.add (i64.mul (local.get $y0) (i64.load32_u offset=4 (local.get $pn))) (i64.mul (local.get $y2) (i64.load32_u offset=12 (local.get $pn))))))
+    (local.set $acc1 (i64.add (local.get $acc1)
+      (i64.add (i64.mul (local.get $y1) (i64.load32_u offset=8 (local.get $pn))) (i64.mul (local.get $y3) (i64.load32_u offset=16 (local.get $pn))))))
+    (local.set $acc2 (i64.add (local.get $acc2)
+      (i64.add (i64.mul (local.get $y0) (i64.load32_u (local.get $pn))) (i64.mul (local.get $y2) (i64.load32_u offset=8 (local.get $pn))))))
+    (local.set $acc3 (i64.add (local.get $acc3)
+      (i64.add (i64.mul (local.get $y1) (i64.load32_u offset=4 (local.get $pn))) (i64.mul (local.get $y3) (i64.load32_u offset=12 (local.get $pn))))))
     (local.set $pm (i32.add (local.get $pm) (i32.const 16)))
     (local.set $pn (i32.add (local.get $pn) (i32.const 16)))
     (br_if $dot (local.tee $it (i32.sub (local.get $it) (i32.const 1)))))
@@ -225,35 +221,33 @@
       (local.set $x1 (i64.load32_u offset=4 (local.get $pa)))
       (local.set $x2 (i64.load32_u offset=8 (local.get $pa)))
       (local.set $x3 (i64.load32_u offset=12 (local.get $pa)))
-      (local.set $acc0 (i64.add (local.get $acc0) (i64.mul (local.get $x0) (i64.load32_u offset=4 (local.get $pb)))))
-      (local.set $acc1 (i64.add (local.get $acc1) (i64.mul (local.get $x1) (i64.load32_u offset=8 (local.get $pb)))))
-      (local.set $acc2 (i64.add (local.get $acc2) (i64.mul (local.get $x2) (i64.load32_u offset=12 (local.get $pb)))))
-      (local.set $acc3 (i64.add (local.get $acc3) (i64.mul (local.get $x3) (i64.load32_u offset=16 (local.get $pb)))))
-      (local.set $acc4 (i64.add (local.get $acc4) (i64.mul (local.get $x0) (i64.load32_u (local.get $pb)))))
-      (local.set $acc5 (i64.add (local.get $acc5) (i64.mul (local.get $x1) (i64.load32_u offset=4 (local.get $pb)))))
-      (local.set $acc6 (i64.add (local.get $acc6) (i64.mul (local.get $x2) (i64.load32_u offset=8 (local.get $pb)))))
-      (local.set $acc7 (i64.add (local.get $acc7) (i64.mul (local.get $x3) (i64.load32_u offset=12 (local.get $pb)))))
+      (local.set $acc0 (i64.add (local.get $acc0)
+        (i64.add (i64.mul (local.get $x0) (i64.load32_u offset=4 (local.get $pb))) (i64.mul (local.get $x2) (i64.load32_u offset=12 (local.get $pb))))))
+      (local.set $acc1 (i64.add (local.get $acc1)
+        (i64.add (i64.mul (local.get $x1) (i64.load32_u offset=8 (local.get $pb))) (i64.mul (local.get $x3) (i64.load32_u offset=16 (local.get $pb))))))
+      (local.set $acc2 (i64.add (local.get $acc2)
+        (i64.add (i64.mul (local.get $x0) (i64.load32_u (local.get $pb))) (i64.mul (local.get $x2) (i64.load32_u offset=8 (local.get $pb))))))
+      (local.set $acc3 (i64.add (local.get $acc3)
+        (i64.add (i64.mul (local.get $x1) (i64.load32_u offset=4 (local.get $pb))) (i64.mul (local.get $x3) (i64.load32_u offset=12 (local.get $pb))))))
       (local.set $pa (i32.add (local.get $pa) (i32.const 16)))
       (local.set $pb (i32.add (local.get $pb) (i32.const 16)))
       (br_if $dot (local.tee $it (i32.sub (local.get $it) (i32.const 1))))))
-  ;; the last $rem (0 … 3) limbs: clear the others, then one more chunk
-  (if (local.get $rem)
+  ;; the last $rem (0 … 3) limbs one by one
+  (if (i32.ge_u (local.get $rem) (i32.const 1))
     (then
       (local.set $x0 (i64.load32_u (local.get $pa)))
-      (local.set $x1 (i64.load32_u offset=4 (local.get $pa)))
-      (local.set $x2 (i64.load32_u offset=8 (local.get $pa)))
-      (local.set $x3 (i64.load32_u offset=12 (local.get $pa)))
-      (if (i32.lt_u (local.get $rem) (i32.const 3)) (then (local.set $x2 (i64.const 0))))
-      (if (i32.lt_u (local.get $rem) (i32.const 2)) (then (local.set $x1 (i64.const 0))))
-      (local.set $x3 (i64.const 0))
       (local.set $acc0 (i64.add (local.get $acc0) (i64.mul (local.get $x0) (i64.load32_u offset=4 (local.get $pb)))))
+      (local.set $acc2 (i64.add (local.get $acc2) (i64.mul (local.get $x0) (i64.load32_u (local.get $pb)))))))
+  (if (i32.ge_u (local.get $rem) (i32.const 2))
+    (then
+      (local.set $x1 (i64.load32_u offset=4 (local.get $pa)))
       (local.set $acc1 (i64.add (local.get $acc1) (i64.mul (local.get $x1) (i64.load32_u offset=8 (local.get $pb)))))
-      (local.set $acc2 (i64.add (local.get $acc2) (i64.mul (local.get $x2) (i64.load32_u offset=12 (local.get $pb)))))
-      (local.set $acc3 (i64.add (local.get $acc3) (i64.mul (local.get $x3) (i64.load32_u offset=16 (local.get $pb)))))
-      (local.set $acc4 (i64.add (local.get $acc4) (i64.mul (local.get $x0) (i64.load32_u (local.get $pb)))))
-      (local.set $acc5 (i64.add (local.get $acc5) (i64.mul (local.get $x1) (i64.load32_u offset=4 (local.get $pb)))))
-      (local.set $acc6 (i64.add (local.get $acc6) (i64.mul (local.get $x2) (i64.load32_u offset=8 (local.get $pb)))))
-      (local.set $acc7 (i64.add (local.get $acc7) (i64.mul (local.get $x3) (i64.load32_u offset=12 (local.get $pb)))))))
+      (local.set $acc3 (i64.add (local.get $acc3) (i64.mul (local.get $x1) (i64.load32_u offset=4 (local.get $pb)))))))
+  (if (i32.ge_u (local.get $rem) (i32.const 3))
+    (then
+      (local.set $x2 (i64.load32_u offset=8 (local.get $pa)))
+      (local.set $acc0 (i64.add (local.get $acc0) (i64.mul (local.get $x2) (i64.load32_u offset=12 (local.get $pb)))))
+      (local.set $acc2 (i64.add (local.get $acc2) (i64.mul (local.get $x2) (i64.load32_u offset=8 (local.get $pb)))))))
 ;;#enddef
 
 ;;#define DOT_DOUBLE
@@ -261,31 +255,23 @@
   (local.set $acc1 (i64.shl (local.get $acc1) (i64.const 1)))
   (local.set $acc2 (i64.shl (local.get $acc2) (i64.const 1)))
   (local.set $acc3 (i64.shl (local.get $acc3) (i64.const 1)))
-  (local.set $acc4 (i64.shl (local.get $acc4) (i64.const 1)))
-  (local.set $acc5 (i64.shl (local.get $acc5) (i64.const 1)))
-  (local.set $acc6 (i64.shl (local.get $acc6) (i64.const 1)))
-  (local.set $acc7 (i64.shl (local.get $acc7) (i64.const 1)))
 ;;#enddef
 
 ;;#define SPLIT_K
-  (local.set $s (i64.add (i64.add (i64.add (i64.and (local.get $acc0) (local.get $mask)) (i64.and (local.get $acc1) (local.get $mask)))
-                                  (i64.add (i64.and (local.get $acc2) (local.get $mask)) (i64.and (local.get $acc3) (local.get $mask))))
+  (local.set $s (i64.add (i64.add (i64.and (local.get $acc0) (local.get $mask)) (i64.and (local.get $acc1) (local.get $mask)))
                          (i64.and (local.get $c) (local.get $mask))))
-  (local.set $h (i64.add (i64.add (i64.add (i64.shr_u (local.get $acc0) (local.get $w)) (i64.shr_u (local.get $acc1) (local.get $w)))
-                                  (i64.add (i64.shr_u (local.get $acc2) (local.get $w)) (i64.shr_u (local.get $acc3) (local.get $w))))
+  (local.set $h (i64.add (i64.add (i64.shr_u (local.get $acc0) (local.get $w)) (i64.shr_u (local.get $acc1) (local.get $w)))
                          (i64.shr_u (local.get $c) (local.get $w))))
 ;;#enddef
 ;;#define SPLIT_K1
-  (local.set $s (i64.add (i64.add (i64.add (i64.and (local.get $acc4) (local.get $mask)) (i64.and (local.get $acc5) (local.get $mask)))
-                                  (i64.add (i64.and (local.get $acc6) (local.get $mask)) (i64.and (local.get $acc7) (local.get $mask))))
+  (local.set $s (i64.add (i64.add (i64.and (local.get $acc2) (local.get $mask)) (i64.and (local.get $acc3) (local.get $mask)))
                          (i64.and (local.get $c) (local.get $mask))))
-  (local.set $h (i64.add (i64.add (i64.add (i64.shr_u (local.get $acc4) (local.get $w)) (i64.shr_u (local.get $acc5) (local.get $w)))
-                                  (i64.add (i64.shr_u (local.get $acc6) (local.get $w)) (i64.shr_u (local.get $acc7) (local.get $w))))
+  (local.set $h (i64.add (i64.add (i64.shr_u (local.get $acc2) (local.get $w)) (i64.shr_u (local.get $acc3) (local.get $w)))
                          (i64.shr_u (local.get $c) (local.get $w))))
 ;;#enddef
 
 ;;#define DOT_LOCALS
-  (local $acc0 i64) (local $acc1 i64) (local $acc2 i64) (local $acc3 i64) (local $acc4 i64) (local $acc5 i64) (local $acc6 i64) (local $acc7 i64)
+  (local $acc0 i64) (local $acc1 i64) (local $acc2 i64) (local $acc3 i64)
   (local $x0 i64) (local $x1 i64) (local $x2 i64) (local $x3 i64)
   (local $y0 i64) (local $y1 i64) (local $y2 i64) (local $y3 i64)
 ;;#enddef

@@ -41,23 +41,28 @@ export interface MontgomeryExports {
   ): void;
 }
 
+/** The two compiled variants of the module. */
+export type WasmVariant = 'simd' | 'scalar';
+
 /**
  * Limb layout for a modulus of `bits` bits: n limbs of w bits (n even: passes compute two
- * columns), stride P ≥ n + 4 (a multiple of 4), R = 2^(w·n) ≥ 4N. Each accumulator lane
- * sums at most (n + 4)/2 products of two w-bit limbs, which must stay below 2^64: w = 29
- * up to n = 124, else w = 28 (up to n = 508, beyond {@link MAX_MODULUS_BITS}).
+ * columns), stride P ≥ n + 4 (a multiple of 4), R = 2^(w·n) ≥ 4N. An accumulator lane sums
+ * at most (n + 4)/2 products of two w-bit limbs in the SIMD variant and n + 4 in the scalar
+ * one, which must stay below 2^64: SIMD uses w = 29 up to n = 124, else 28 (n ≤ 508);
+ * scalar uses w = 28 up to n = 252, else 27 (n ≤ 1020). Both cover {@link MAX_MODULUS_BITS}.
  */
-export function limbLayout(bits: number): { n: number; w: number; P: number } {
-  let w = 29;
+export function limbLayout(bits: number, variant: WasmVariant): { n: number; w: number; P: number } {
+  const [wide, limit] = variant === 'simd' ? [29, 124] : [28, 252];
+  let w = wide;
   let n = (Math.ceil((bits + 2) / w) + 1) & ~1;
-  if (n > 124) {
-    w = 28;
+  if (n > limit) {
+    w = wide - 1;
     n = (Math.ceil((bits + 2) / w) + 1) & ~1;
   }
   return { n, w, P: (n + 7) & ~3 };
 }
 
-const P_MAX = limbLayout(MAX_MODULUS_BITS).P;
+const P_MAX = Math.max(limbLayout(MAX_MODULUS_BITS, 'simd').P, limbLayout(MAX_MODULUS_BITS, 'scalar').P);
 const FRONT = 16; // zero bytes before every vector (reversed operands read index −1)
 const VEC = FRONT + P_MAX * 4; // bytes per vector slot
 const HEADER = 64;
@@ -129,9 +134,11 @@ class Engine {
   private u32: Uint32Array;
   private readonly contexts = new Map<bigint, Context>();
   private readonly freeSlots: number[] = [];
+  private readonly variant: WasmVariant;
 
-  constructor(exports: MontgomeryExports) {
+  constructor(exports: MontgomeryExports, variant: WasmVariant) {
     this.x = exports;
+    this.variant = variant;
     this.u32 = new Uint32Array(exports.memory.buffer);
     this.reserve(0);
     for (let i = CONTEXT_SLOTS - 1; i >= 0; i--) this.freeSlots.push(SLOTS_AT + i * SLOT);
@@ -199,7 +206,7 @@ class Engine {
       ptr = old.ptr;
     }
     const bits = bitLen(m);
-    const { n, w, P } = limbLayout(bits);
+    const { n, w, P } = limbLayout(bits, this.variant);
     const vec = (i: number) => ptr + HEADER + i * VEC + FRONT;
     const c: Context = { m, ptr, n, w, P, words: Math.ceil((w * n) / 32), r2rev: vec(2), oneRev: vec(4) };
     this.zero(ptr, SLOT);
@@ -371,14 +378,11 @@ class Engine {
   }
 }
 
-/**
- * Wraps an instantiated Montgomery module as a backend named `name`
- * (`"wasm-simd"` or `"wasm-scalar"`).
- */
-export function createWasmBackend(exports: MontgomeryExports, name: string): ModBackend {
-  const engine = new Engine(exports);
+/** Wraps an instantiated Montgomery module (`variant` says which build) as a backend named `wasm-<variant>`. */
+export function createWasmBackend(exports: MontgomeryExports, variant: WasmVariant): ModBackend {
+  const engine = new Engine(exports, variant);
   return {
-    name,
+    name: `wasm-${variant}`,
     modPow: (base, exp, m) => engine.modPow(base, exp, m),
     modPowVartime: (base, exp, m) => engine.modPowVartime(base, exp, m),
     modMul: (a, b, m) => bigintBackend.modMul(a, b, m),

@@ -12,7 +12,7 @@
 import { CryptoError } from '../../errors.ts';
 import type { ModBackend } from '../types.ts';
 import { createWasmBackend } from './engine.ts';
-import type { MontgomeryExports } from './engine.ts';
+import type { MontgomeryExports, WasmVariant } from './engine.ts';
 
 /** The WebAssembly backends this engine can run; `simd` is absent without 128-bit SIMD. */
 export interface WasmBackends {
@@ -58,7 +58,7 @@ async function instantiate(bytes: Uint8Array<ArrayBuffer>): Promise<MontgomeryEx
 
 type Generated = typeof import('./montgomery.generated.js');
 let generated: Promise<Generated> | undefined;
-const variants = new Map<'simd' | 'scalar', Promise<ModBackend>>();
+const variants = new Map<WasmVariant, Promise<ModBackend>>();
 
 /** The generated module (memoized once it has loaded; a failure is retried on the next call). */
 function importGenerated(): Promise<Generated> {
@@ -76,7 +76,7 @@ function importGenerated(): Promise<Generated> {
  * @throws {CryptoError} (rejects) if WebAssembly (or, for `simd`, 128-bit SIMD) is missing
  * or the generated module was not built.
  */
-export function loadWasmBackend(variant: 'simd' | 'scalar'): Promise<ModBackend> {
+export function loadWasmBackend(variant: WasmVariant): Promise<ModBackend> {
   let p = variants.get(variant);
   if (p === undefined) {
     p = (async () => {
@@ -84,7 +84,7 @@ export function loadWasmBackend(variant: 'simd' | 'scalar'): Promise<ModBackend>
       if (variant === 'simd' && !wasmSimdSupported()) throw new CryptoError('this engine has no WebAssembly SIMD');
       const g = await importGenerated();
       const bytes = decodeBase64(variant === 'simd' ? g.simdWasmBase64 : g.scalarWasmBase64);
-      return createWasmBackend(await instantiate(bytes), `wasm-${variant}`);
+      return createWasmBackend(await instantiate(bytes), variant);
     })();
     variants.set(variant, p);
     p.catch(() => variants.delete(variant));
