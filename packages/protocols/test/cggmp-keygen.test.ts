@@ -11,7 +11,23 @@ import { canonicalJson, type Json } from '../src/engine/codec.ts';
 import type { PartyIndex } from '../src/engine/ids.ts';
 import { Fn, Point, lagrangeAtZero, mulBase, scalarJson } from '../src/cggmp/curve.ts';
 import { encodeCoreShare, parseCoreShare, validateCoreShare } from '../src/cggmp/keyshare.ts';
-import { coreShares, expectBlame, runKeygen } from './cggmp-fixtures.ts';
+import { createSeededRng } from '@tessera/crypto/testing/seeded-rng';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { backendReady } from '@tessera/crypto/backend';
+import { newSessionId } from '../src/engine/ids.ts';
+import { createIdentities, runSimulation, type Fault } from '../src/engine/simulator.ts';
+import type { Envelope } from '../src/engine/envelope.ts';
+import { createCggmpKeygenSession, restoreCggmpKeygenSession } from '../src/cggmp/keygen/index.ts';
+import { createCggmpRefreshSession } from '../src/cggmp/refresh/index.ts';
+import { validateKeyShare, type CoreShare } from '../src/cggmp/keyshare.ts';
+import { coreShares, expectBlame, fixtureAux, presignaturesOf, runKeygen, runPresign, runSign, verifyEcdsa } from './cggmp-fixtures.ts';
+
+async function runRefresh(shares: readonly CoreShare[], seed: string, faults: Fault[] = []) {
+  const rng = createSeededRng(seed);
+  const ids = createIdentities(shares[0]!.parties, rng);
+  const session = newSessionId(rng);
+  return runSimulation(shares.map((s) => createCggmpRefreshSession({ session, keyShare: s, auth: ids.auth.get(s.index)!, rng })), { identities: ids, rng, faults });
+}
 
 function interpolate(shares: { index: number; x: bigint }[]): bigint {
   const xs = shares.map((s) => BigInt(s.index));
@@ -99,5 +115,55 @@ describe('CGGMP21 key generation', () => {
       faults: [equivocate({ from: 2 as PartyIndex, round: 1, kind: 'broadcast' }, [3 as PartyIndex], () => ({ V: 'ab'.repeat(32) }))],
     });
     expectBlame(res, [1, 3], [2], 'equivocation');
+  });
+
+  it('a key generation session resumes from a snapshot taken after round 1', async () => {
+    const rng = createSeededRng('keygen snapshot');
+    const parties = [1, 2, 3] as PartyIndex[];
+    const ids = createIdentities(parties, rng);
+    const session = newSessionId(rng);
+    const sessions = parties.map((p) => createCggmpKeygenSession({ session, self: p, parties, config: { threshold: 2 }, auth: ids.auth.get(p)!, rng }));
+    const started = new Map<PartyIndex, Envelope[]>();
+    for (const s of sessions) started.set(s.self, await s.start());
+    const restored = restoreCggmpKeygenSession(sessions[1]!.snapshot(), { auth: ids.auth.get(2 as PartyIndex)!, rng });
+    const res = await runSimulation([sessions[0]!, restored, sessions[2]!], { identities: ids, rng, started });
+    const shares = coreShares(res);
+    expect(mulBase(interpolate([shares[0]!, shares[1]!])).equals(Point.fromBytes(shares[2]!.publicKey))).toBe(true);
+  });
+
+  describe('refresh', () => {
+    it('2-of-3: new shares of the same key (public key and chain code kept); old and new shares do not mix', async () => {
+      const old = coreShares(await runKeygen(2, 3, { seed: 'refresh base' }));
+      const fresh = coreShares(await runRefresh(old, 'refresh'));
+      const X = Point.fromBytes(old[0]!.publicKey);
+      for (const [k, s] of fresh.entries()) {
+        expect(s.publicKey).toEqual(old[0]!.publicKey);
+        expect(s.chainCode).toEqual(old[0]!.chainCode);
+        expect(s.x).not.toBe(old[k]!.x);
+      }
+      expect(mulBase(interpolate([fresh[0]!, fresh[2]!])).equals(X)).toBe(true);
+      expect(mulBase(interpolate([old[0]!, fresh[2]!])).equals(X)).toBe(false);
+    });
+
+    it('a refresh share that fails the Feldman check (with zero constant) names its dealer', async () => {
+      const old = coreShares(await runKeygen(2, 3, { seed: 'refresh base 2' }));
+      const res = await runRefresh(old, 'refresh bad share', [
+        tamperMessages({ from: 2 as PartyIndex, to: 3 as PartyIndex, round: 2, kind: 'p2p' }, () => ({ share: scalarJson(99n) })),
+      ]);
+      expectBlame(res, [3], [2], 'invalid-share');
+    });
+
+    it('refreshed 2-of-3 shares sign (with the aux-info fixture)', async () => {
+      await backendReady();
+      const old = coreShares(await runKeygen(2, 3, { seed: 'refresh then sign' }));
+      const fresh = coreShares(await runRefresh(old, 'refresh then sign r'));
+      const aux = fixtureAux();
+      const signing = [validateKeyShare(fresh[1]!, aux[1]!), validateKeyShare(fresh[2]!, aux[2]!)];
+      const ps = presignaturesOf(await runPresign(signing, { seed: 'refreshed presign' }));
+      const msg = new TextEncoder().encode('after refresh');
+      const out = (await runSign(signing, ps, sha256(msg))).outcomes.get(2 as PartyIndex)!;
+      expect(out.status, String(out.error)).toBe('done');
+      verifyEcdsa(old[0]!.publicKey, sha256(msg), out.output!.signature.r, out.output!.signature.s, msg);
+    });
   });
 });

@@ -19,7 +19,7 @@ import { schnorrCommit } from '@tessera/crypto/zk/schnorr';
 import type { PartyAuth } from '../../engine/auth.ts';
 import { expectArray, expectHex, expectObject, hex, type Json } from '../../engine/codec.ts';
 import { partyIndex, type PartyIndex, type SessionId } from '../../engine/ids.ts';
-import type { ProtocolSpec } from '../../engine/protocol.ts';
+import type { ProtocolSpec, RoundContext, Transition } from '../../engine/protocol.ts';
 import { createSession, restoreSession, type Session } from '../../engine/session.ts';
 import { CURVE_ORDER, GROUP, Point, evaluatePolynomial, mulBase, scalarJson } from '../curve.ts';
 import { unbig } from '../wire.ts';
@@ -31,6 +31,7 @@ import {
   commitmentOf,
   decommitJson,
   othersOf,
+  polyLength,
   readDecommit,
   type Decommitment,
   type KeygenConfig,
@@ -39,12 +40,23 @@ import {
   type KeygenState,
 } from './types.ts';
 
+export { round1 as keygenRound1, round2 as keygenRound2, round3 as keygenRound3 };
 export { KEYGEN_PROTOCOL, commitmentOf, decommitJson, readDecommit, type Decommitment, type KeygenConfig, type KeygenDeps, type KeygenOutput, type KeygenState };
 
-function checkState(j: Json): KeygenState {
-  const o = expectObject(j, 'state', ['threshold', 'shares', 'ownShare', 'tau', 'decommit', 'commitments', 'decommits', 'x', 'rid', 'chainCode']);
+/**
+ * Strict check of a keygen or refresh state read back from a snapshot.
+ * @throws {FieldTypeError} @throws {FieldRangeError} on a malformed state.
+ */
+export function checkKeygenState(j: Json): KeygenState {
+  const o = expectObject(j, 'state', ['threshold', 'shares', 'ownShare', 'tau', 'decommit', 'commitments', 'decommits', 'x', 'rid', 'chainCode', 'refresh']);
   assertInteger('state.threshold', o.threshold, 2, 65535);
-  const t = o.threshold as number;
+  if (o.refresh !== null) {
+    const r = expectObject(o.refresh, 'state.refresh', ['commitments', 'chainCode', 'x']);
+    expectArray(r.commitments, 'state.refresh.commitments', o.threshold as number, o.threshold as number).forEach((c, k) => expectHex(c, `state.refresh.commitments[${k}]`, 33));
+    expectHex(r.chainCode, 'state.refresh.chainCode', 32);
+    expectHex(r.x, 'state.refresh.x', 32);
+  }
+  const t = polyLength({ threshold: o.threshold as number, refresh: o.refresh as KeygenState['refresh'] });
   if (o.shares !== null)
     expectArray(o.shares, 'state.shares').forEach((r, k) => {
       const row = expectArray(r, `state.shares[${k}]`, 2, 2);
@@ -70,6 +82,40 @@ function checkState(j: Json): KeygenState {
   return j as KeygenState;
 }
 
+/**
+ * Round-1 material of key generation (refresh = null) or of a refresh (the old key's values):
+ * fᵢ with t random coefficients (or constant term 0 and t − 1 random ones), Fᵢ, the Schnorr
+ * commitment, ridᵢ, cᵢ, uᵢ, and the commitment Vᵢ to broadcast.
+ */
+export function startKeygen(ctx: RoundContext<unknown>, t: number, refresh: KeygenState['refresh']): Transition<KeygenState, KeygenOutput> {
+  const random = () => 1n + randomBelow(CURVE_ORDER - 1n, ctx.rng);
+  const coefficients = Array.from({ length: t }, (_, k) => (k === 0 && refresh ? 0n : random()));
+  const { commitment, nonce } = schnorrCommit(GROUP, ctx.rng);
+  const decommit: Decommitment = {
+    rid: randomBytes(32, ctx.rng),
+    chain: randomBytes(32, ctx.rng),
+    F: coefficients.slice(refresh ? 1 : 0).map((a) => mulBase(a)),
+    A: Point.fromBytes(commitment.A),
+    u: randomBytes(32, ctx.rng),
+  };
+  const V = commitmentOf(ctx, ctx.self, t, ctx.parties, decommit);
+  const state: KeygenState = {
+    threshold: t,
+    shares: othersOf(ctx.parties, ctx.self).map((j: PartyIndex) => [j, scalarJson(evaluatePolynomial(coefficients, BigInt(j)))] as const),
+    ownShare: evaluatePolynomial(coefficients, BigInt(ctx.self)).toString(16),
+    tau: nonce.tau.toString(16),
+    decommit: decommitJson(decommit),
+    commitments: [],
+    decommits: [],
+    x: null,
+    rid: null,
+    chainCode: null,
+    refresh,
+  };
+  coefficients.fill(0n);
+  return { next: 1, state, outgoing: [{ kind: 'broadcast', payload: { V: hex(V) } }] };
+}
+
 /** The key generation protocol. */
 export const cggmpKeygenProtocol: ProtocolSpec<KeygenState, KeygenOutput, KeygenDeps> = {
   id: KEYGEN_PROTOCOL,
@@ -77,37 +123,11 @@ export const cggmpKeygenProtocol: ProtocolSpec<KeygenState, KeygenOutput, Keygen
   init(ctx) {
     const config = ctx.deps.config;
     if (!config) throw new FieldTypeError('deps.config', 'a new key generation session needs its configuration');
-    const n = ctx.parties.length;
-    assertInteger('config.threshold', config.threshold, 2, n);
-    const t = config.threshold;
-    // fᵢ: t random coefficients over F_q; Fᵢ = (a·G) for each.
-    const coefficients = Array.from({ length: t }, () => 1n + randomBelow(CURVE_ORDER - 1n, ctx.rng));
-    const { commitment, nonce } = schnorrCommit(GROUP, ctx.rng);
-    const decommit: Decommitment = {
-      rid: randomBytes(32, ctx.rng),
-      chain: randomBytes(32, ctx.rng),
-      F: coefficients.map((a) => mulBase(a)),
-      A: Point.fromBytes(commitment.A),
-      u: randomBytes(32, ctx.rng),
-    };
-    const V = commitmentOf(ctx, ctx.self, t, ctx.parties, decommit);
-    const state: KeygenState = {
-      threshold: t,
-      shares: othersOf(ctx.parties, ctx.self).map((j: PartyIndex) => [j, scalarJson(evaluatePolynomial(coefficients, BigInt(j)))] as const),
-      ownShare: evaluatePolynomial(coefficients, BigInt(ctx.self)).toString(16),
-      tau: nonce.tau.toString(16),
-      decommit: decommitJson(decommit),
-      commitments: [],
-      decommits: [],
-      x: null,
-      rid: null,
-      chainCode: null,
-    };
-    coefficients.fill(0n);
-    return { next: 1, state, outgoing: [{ kind: 'broadcast', payload: { V: hex(V) } }] };
+    assertInteger('config.threshold', config.threshold, 2, ctx.parties.length);
+    return startKeygen(ctx, config.threshold, null);
   },
   rounds: { 1: round1, 2: round2, 3: round3 },
-  checkState,
+  checkState: checkKeygenState,
 };
 
 /** Options of {@link createCggmpKeygenSession}. */

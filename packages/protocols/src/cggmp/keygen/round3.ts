@@ -14,7 +14,7 @@ import { validateCoreShare } from '../keyshare.ts';
 import { inlineVerifier, proofBinding, verifyOrBlame, type BlameJob } from '../wire.ts';
 import { evaluateCommitmentVartime, pointBytes } from '../curve.ts';
 import { aggregateCommitments, stateRid, stateX, storedDecommits } from './round2.ts';
-import { othersOf, readDecommit, readResponse, type KeygenDeps, type KeygenOutput, type KeygenState } from './types.ts';
+import { othersOf, polyLength, readDecommit, readResponse, type KeygenDeps, type KeygenOutput, type KeygenState } from './types.ts';
 
 /** Round 3: Schnorr proofs of knowledge of every xⱼ. @throws {ProtocolAbort} (`invalid-proof`) from finalize. */
 export const round3: RoundSpec<KeygenState, KeygenOutput, KeygenDeps> = {
@@ -28,15 +28,15 @@ export const round3: RoundSpec<KeygenState, KeygenOutput, KeygenDeps> = {
     const t = state.threshold;
     const rid = stateRid(state);
     const stored = storedDecommits(state);
-    const own = readDecommit(state.decommit, t);
+    const own = readDecommit(state.decommit, polyLength(state));
     const all = ctx.parties.map((p) => (p === ctx.self ? own : stored.get(p)!.d));
-    const C = aggregateCommitments(all, t);
+    const C = aggregateCommitments(state, all);
     const jobs: BlameJob[] = othersOf(ctx.parties, ctx.self).map((j: PartyIndex) => {
       const m = inbox.broadcast.get(j)!;
       const job: ZkVerifyJob = {
         kind: 'schnorr',
         group: 'secp256k1',
-        binding: proofBinding(ctx.session, 'keygen/sch', j, rid),
+        binding: proofBinding(ctx.session, `${ctx.protocol}/sch`, j, rid),
         statement: { X: pointBytes(evaluateCommitmentVartime(C, BigInt(j))) },
         proof: { A: pointBytes(stored.get(j)!.d.A), z: readResponse(m.payload) },
       };

@@ -9,7 +9,7 @@ import type { HashPart } from '../../engine/hash.ts';
 import type { PartyIndex } from '../../engine/ids.ts';
 import type { RoundContext } from '../../engine/protocol.ts';
 import type { CoreShare } from '../keyshare.ts';
-import { POINT_BYTES, readPoint, readScalar, type CurvePoint } from '../curve.ts';
+import { POINT_BYTES, Point, readPoint, readScalar, type CurvePoint } from '../curve.ts';
 
 /** Protocol id of CGGMP21 key generation. */
 export const KEYGEN_PROTOCOL = 'tessera/cggmp/keygen';
@@ -63,7 +63,22 @@ export type KeygenState = {
   /** rid = ⊕ ridⱼ and chain code = ⊕ cⱼ, set in round 2 */
   readonly rid: string | null;
   readonly chainCode: string | null;
+  /**
+   * Refresh only: the old key's commitments C₀…C_{t−1}, chain code and share xᵢ (secret). The
+   * dealt polynomials then have constant term 0, so Fⱼ holds t − 1 points (coefficients 1…t−1).
+   */
+  readonly refresh: { readonly commitments: readonly string[]; readonly chainCode: string; readonly x: string } | null;
 };
+
+/** Number of Feldman points per decommitment: t, or t − 1 in a refresh (constant term 0). */
+export function polyLength(state: Pick<KeygenState, 'threshold' | 'refresh'>): number {
+  return state.refresh ? state.threshold - 1 : state.threshold;
+}
+
+/** The commitment vector a decommitment's F stands for: F itself, or (0, F…) in a refresh. */
+export function commitmentVector(state: Pick<KeygenState, 'refresh'>, F: readonly CurvePoint[]): CurvePoint[] {
+  return state.refresh ? [Point.ZERO, ...F] : [...F];
+}
 
 /** The result of key generation. */
 export interface KeygenOutput {
