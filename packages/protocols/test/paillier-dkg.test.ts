@@ -274,3 +274,37 @@ describe('a key shaped like the dealer-less one, at 2048 bits, decrypts with pro
     expect(() => verifyAndCombine(pk, c, [ds[0]!, { ...ds[1]!, ci: (ds[1]!.ci * v) % N2 }])).toThrow(/culprit|party 3/);
   });
 });
+
+describe('dealer-less key generation: snapshots', () => {
+  it('a party restored from a snapshot in the middle of the search finishes with the others', async () => {
+    const { createPaillierDkgSession, restorePaillierDkgSession } = await import('../src/paillier/dkg/index.ts');
+    const { createEd25519Auth } = await import('../src/engine/auth.ts');
+    const { ed25519 } = await import('@noble/curves/ed25519.js');
+    const rng = createSeededRng('dkg snapshot');
+    const keys = freshIdentitySecretKeys(3, rng);
+    const pubs = new Map(keys.map((k, i) => [(i + 1) as PartyIndex, ed25519.getPublicKey(k)]));
+    const parties = [1, 2, 3] as PartyIndex[];
+    const config = { bits: 128, threshold: 2, allowInsecureSize: true, createdAt, identityKeys: [...pubs.values()] };
+    const auth = (p: PartyIndex) => createEd25519Auth(keys[p - 1]!, pubs);
+    const session = 'cd'.repeat(16) as never;
+    const sessions = new Map(parties.map((p) => [p, createPaillierDkgSession({ session, self: p, parties, config, identitySecretKey: keys[p - 1]!, auth: auth(p), rng })]));
+    const queue: Envelope[] = [];
+    for (const s of sessions.values()) queue.push(...(await s.start()));
+    let delivered = 0;
+    let restored = false;
+    while (queue.length > 0) {
+      const env = queue.shift()!;
+      const targets = env.kind === 'p2p' ? [env.to!] : parties.filter((p) => p !== env.from);
+      for (const t of targets) queue.push(...(await sessions.get(t)!.receive(env)));
+      if (++delivered === 40 && !restored) {
+        const snap = sessions.get(2 as PartyIndex)!.snapshot();
+        sessions.set(2 as PartyIndex, restorePaillierDkgSession(snap, { identitySecretKey: keys[1]!, auth: auth(2 as PartyIndex), rng }));
+        restored = true;
+      }
+    }
+    expect(restored).toBe(true);
+    const outs = [...sessions.values()].map((s) => s.output);
+    expect(outs.every((o) => o !== undefined)).toBe(true);
+    expect(new Set(outs.map((o) => Buffer.from(o!.signed.id).toString('hex'))).size).toBe(1);
+  });
+});
