@@ -27,6 +27,7 @@ import { validateKeyShare, type AuxInfo } from './keyshare.ts';
 import type { PrimeSource } from './prime-source.ts';
 import { simulateAux, simulateKeygen, simulatePresign, simulateSign } from './simulate.ts';
 
+/** One benchmark row (shared with the FROST bench). */
 export type { BenchRow };
 
 /** Peer implementations to compare with (each returns milliseconds per party for one run). */

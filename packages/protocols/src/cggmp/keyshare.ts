@@ -32,10 +32,13 @@ import { partyIndex, partyList, type PartyIndex } from '../engine/ids.ts';
 import { CURVE_ORDER, POINT_BYTES, SCALAR_BYTES, evaluateCommitmentVartime, mulBase, parsePoint, parseScalar, pointBytes, scalarBytes, type CurvePoint } from './curve.ts';
 import { big, unbig } from './wire.ts';
 
-/** Format tags and versions. */
+/** Format tag of a core share. */
 export const CORE_SHARE_FORMAT = 'tessera/cggmp-core-share';
+/** Format tag of aux info. */
 export const AUX_INFO_FORMAT = 'tessera/cggmp-aux-info';
+/** Format tag of a full key share. */
 export const KEY_SHARE_FORMAT = 'tessera/cggmp-key-share';
+/** Version of all three formats. */
 export const CGGMP_FORMAT_VERSION = 1;
 
 declare const coreBrand: unique symbol;

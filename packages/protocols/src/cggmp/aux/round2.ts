@@ -81,7 +81,7 @@ export const round2: RoundSpec<AuxState, AuxOutput, AuxDeps> = {
       const proof = provePiFac(proofBinding(ctx.session, 'aux/fac', ctx.self, rho, l), statement, { p, q }, ctx.rng);
       return [l, encodePiFacProof(statement, proof) as unknown as Json];
     });
-    const decommits = [...decs].map(([party, d]) => [party, inbox.broadcast.get(party)!.payload, inbox.broadcast.get(party)!.id] as const);
+    const decommits = [...decs.keys()].map((party) => [party, inbox.broadcast.get(party)!.payload, inbox.broadcast.get(party)!.id] as const);
     return {
       next: 3,
       state: { ...state, decommits, rho: hex(rho) },

@@ -16,7 +16,9 @@ import { canonicalJson, expectArray, expectHex, expectObject, hex, parseCanonica
 import { partyIndex, partyList, type PartyIndex } from '../../engine/ids.ts';
 import { Fn, Point, mulBase, mulSecret, pointJson, readPoint, readScalar, scalarJson, type CurvePoint } from '../curve.ts';
 
+/** Format tag of a stored presignature. */
 export const PRESIGNATURE_FORMAT = 'tessera/cggmp-presignature';
+/** Format version of a stored presignature. */
 export const PRESIGNATURE_VERSION = 1;
 
 declare const presigBrand: unique symbol;
