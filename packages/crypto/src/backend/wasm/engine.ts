@@ -3,7 +3,7 @@
  * compiled from packages/crypto/wasm/montgomery.wat (SIMD or scalar variant).
  *
  * Numbers cross the JS/WASM boundary as 32-bit words (through hex strings, the fastest
- * BigInt conversion V8 offers) and are repacked into 27/28-bit limbs inside the module.
+ * BigInt conversion V8 offers) and are repacked into 27-, 28- or 29-bit limbs inside the module.
  * Each odd modulus gets a Montgomery context (N, reversed N, R² mod N, R mod N, −N⁻¹ mod 2^w)
  * in one of {@link CONTEXT_SLOTS} fixed memory slots, reused least-recently-used first, so
  * a hot path allocates nothing but its result.
