@@ -46,6 +46,11 @@ export interface MeshTransportOptions {
   readonly ackTimeoutMs?: number;
   /** Give up on a connection attempt after this long (default 8 s); the mailbox carries on. */
   readonly connectTimeoutMs?: number;
+  /**
+   * On start, wait up to this long for channels to the parties already in the room before
+   * reading the mailbox and returning (default 0), so the first messages take the channels.
+   */
+  readonly waitForOnlineMs?: number;
   /** Largest message sent over a channel (default 64 KiB); larger ones use the mailbox. */
   readonly maxChannelMessageBytes?: number;
   /** Reports channel and fallback events (tests, metrics). */
@@ -354,6 +359,8 @@ export function createMeshTransport(opts: MeshTransportOptions): MeshTransport {
       const queued = early ?? [];
       early = undefined;
       for (const f of queued) f();
+      const online = [...peers.values()].filter((x) => x.online).map((x) => x.index);
+      if ((opts.waitForOnlineMs ?? 0) > 0 && online.length > 0) await this.waitForChannels(online, opts.waitForOnlineMs!).catch(() => undefined);
       await mailbox.start(h);
     },
     async send(to, text) {

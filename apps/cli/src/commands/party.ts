@@ -1,0 +1,228 @@
+/**
+ * `tessera party …`: one party of a FROST ceremony over the signal server, plus the two
+ * set-up steps it needs — an identity key and a signed invitation.
+ *
+ *   tessera party --identity FILE --new-identity
+ *   tessera party --identity FILE --invite --keys K1,K2,… --ceremony dkg --suite S --threshold T --out FILE
+ *   tessera party --identity FILE --invite --keys K1,K2,… --ceremony sign --share FILE --message HEX --signers I,J --out FILE
+ *   tessera party --signal ws://127.0.0.1:P --identity FILE --invitation FILE --state DIR [--share FILE] …
+ * @module
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { bytesToHex, hexToBytes } from '@tessera/crypto/bytes';
+import { newSessionId, partyIndex, type PartyIndex } from '@tessera/protocols/engine/ids';
+import { encodeKeyShare, parseKeyShare, publicKey, type KeyShare } from '@tessera/protocols/frost/keyshare';
+import type { SuiteName } from '@tessera/protocols/frost/suite';
+import { checkIdentityPublicKey, encodeIdentity, generateIdentity, parseIdentity, type IdentityKey } from '@tessera/transport/identity';
+import { createInvitation, parseInvitation } from '@tessera/transport/invitation';
+import { parseCeremonyParams, runNodeParty, type CeremonyParams } from '@tessera/transport/node-party';
+import { UsageError, parseCommandArgs, parseIntArg, required, shorten } from '../args.ts';
+import { asUsage, type CliContext, type Command } from '../command.ts';
+
+const SUITES: readonly SuiteName[] = ['secp256k1', 'taproot', 'ed25519'];
+
+const options = {
+  identity: { type: 'string' },
+  'new-identity': { type: 'boolean' },
+  invite: { type: 'boolean' },
+  keys: { type: 'string' },
+  ceremony: { type: 'string' },
+  suite: { type: 'string' },
+  threshold: { type: 'string' },
+  message: { type: 'string' },
+  signers: { type: 'string' },
+  ttl: { type: 'string' },
+  out: { type: 'string' },
+  signal: { type: 'string' },
+  invitation: { type: 'string' },
+  state: { type: 'string' },
+  share: { type: 'string' },
+  transport: { type: 'string' },
+  timeout: { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+
+/** Reads a file for option `arg`, as a usage error if it cannot be read. */
+async function readArgFile(arg: string, path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (e) {
+    throw new UsageError(arg, `cannot read ${JSON.stringify(shorten(path))}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`);
+  }
+}
+
+/** Writes a private file (mode 0600), creating its directory. */
+async function writePrivate(path: string, text: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  await writeFile(path, text, { mode: 0o600 });
+}
+
+async function loadIdentity(path: string): Promise<IdentityKey> {
+  const text = await readArgFile('--identity', path);
+  return asUsage('--identity', () => parseIdentity(text));
+}
+
+async function loadShare(path: string): Promise<KeyShare> {
+  const text = await readArgFile('--share', path);
+  return asUsage('--share', () => parseKeyShare(text.trim()));
+}
+
+function parseHexArg(arg: string, text: string): string {
+  const t = text.trim().replace(/^0[xX]/, '');
+  if (!/^([0-9a-fA-F]{2})*$/.test(t)) throw new UsageError(arg, `expected hex bytes (got ${JSON.stringify(shorten(text))})`);
+  return t.toLowerCase();
+}
+
+function parseIndexList(arg: string, text: string): PartyIndex[] {
+  const list = text.split(',').map((s) => partyIndex(parseIntArg(arg, s, 1, 65535)));
+  for (let k = 1; k < list.length; k++) if (list[k]! <= list[k - 1]!) throw new UsageError(arg, 'expected distinct indices in increasing order');
+  return list;
+}
+
+async function newIdentity(path: string, ctx: CliContext): Promise<number> {
+  if (existsSync(path)) throw new UsageError('--identity', `${JSON.stringify(shorten(path))} exists; refusing to overwrite an identity`);
+  const id = generateIdentity();
+  await writePrivate(path, `${encodeIdentity(id)}\n`);
+  ctx.stdout.write(`${bytesToHex(id.publicKey)}\n`);
+  return 0;
+}
+
+async function invite(values: Record<string, string | boolean | undefined>, ctx: CliContext): Promise<number> {
+  const id = await loadIdentity(required('--identity', values.identity as string | undefined));
+  const keys = required('--keys', values.keys as string | undefined)
+    .split(',')
+    .map((k, i) => [partyIndex(i + 1), asUsage('--keys', () => checkIdentityPublicKey(hexToBytes(parseHexArg('--keys', k)), `--keys[${i + 1}]`))] as const);
+  if (keys.length < 2) throw new UsageError('--keys', 'expected at least two public keys');
+  const ceremony = required('--ceremony', values.ceremony as string | undefined);
+  const out = required('--out', values.out as string | undefined);
+  const ttlMs = values.ttl === undefined ? 7 * 24 * 3600_000 : parseIntArg('--ttl', values.ttl as string, 60, 30 * 24 * 3600) * 1000;
+  let params;
+  let protocol;
+  if (ceremony === 'dkg') {
+    const suite = required('--suite', values.suite as string | undefined) as SuiteName;
+    if (!SUITES.includes(suite)) throw new UsageError('--suite', `expected one of ${SUITES.join(', ')}`);
+    const threshold = parseIntArg('--threshold', required('--threshold', values.threshold as string | undefined), 2, keys.length);
+    params = { ceremony: 'dkg', suite, threshold };
+    protocol = 'tessera/frost/dkg';
+  } else if (ceremony === 'sign') {
+    const share = await loadShare(required('--share', values.share as string | undefined));
+    if (share.parties.length !== keys.length) throw new UsageError('--keys', `the key has ${share.parties.length} parties, ${keys.length} keys given`);
+    const message = parseHexArg('--message', required('--message', values.message as string | undefined));
+    const signers = parseIndexList('--signers', required('--signers', values.signers as string | undefined));
+    if (signers.length < share.threshold) throw new UsageError('--signers', `at least ${share.threshold} signers needed`);
+    for (const s of signers) if (!share.parties.includes(s)) throw new UsageError('--signers', `party ${s} is not in the committee`);
+    params = { ceremony: 'sign', suite: share.suite, groupKey: bytesToHex(publicKey(share)), message, signers: [...signers] };
+    protocol = 'tessera/frost/sign';
+  } else {
+    throw new UsageError('--ceremony', `expected dkg or sign (got ${JSON.stringify(shorten(ceremony))})`);
+  }
+  const inv = asUsage('--keys', () => createInvitation({ session: newSessionId(), protocol, creator: id, parties: keys, params, ttlMs }));
+  await writePrivate(out, `${inv.text}\n`);
+  ctx.stdout.write(`${inv.session}\n`);
+  return 0;
+}
+
+async function run(values: Record<string, string | boolean | undefined>, ctx: CliContext): Promise<number> {
+  const url = required('--signal', values.signal as string | undefined);
+  if (!/^wss?:\/\/[^\s]+$/.test(url)) throw new UsageError('--signal', `expected ws://host:port (got ${JSON.stringify(shorten(url))})`);
+  const identity = await loadIdentity(required('--identity', values.identity as string | undefined));
+  const invitation = (await readArgFile('--invitation', required('--invitation', values.invitation as string | undefined))).trim();
+  const stateDir = required('--state', values.state as string | undefined);
+  const transport = (values.transport ?? 'webrtc') as string;
+  if (transport !== 'webrtc' && transport !== 'mailbox') throw new UsageError('--transport', `expected webrtc or mailbox (got ${JSON.stringify(shorten(transport))})`);
+  const timeoutMs = values.timeout === undefined ? 120_000 : parseIntArg('--timeout', values.timeout as string, 1, 30 * 24 * 3600) * 1000;
+  const sharePath = required('--share', values.share as string | undefined);
+  let ceremony: CeremonyParams;
+  try {
+    ceremony = parseCeremonyParams(parseInvitation(invitation));
+  } catch (e) {
+    throw new UsageError('--invitation', (e as Error).message);
+  }
+  if (ceremony.ceremony === 'dkg' && existsSync(sharePath)) throw new UsageError('--share', `${JSON.stringify(shorten(sharePath))} exists; refusing to overwrite a key share`);
+  const keyShare = ceremony.ceremony === 'sign' ? await loadShare(sharePath) : undefined;
+  const traffic = { channel: 0, mailbox: 0 };
+  const r = await runNodeParty({
+    signal: url,
+    identity,
+    invitation,
+    stateDir,
+    transport,
+    timeoutMs,
+    abort: ctx.signal,
+    ...(keyShare ? { keyShare } : {}),
+    onEvent: (e) => {
+      if (e.type === 'round' || e.type === 'started' || e.type === 'resumed') ctx.stderr.write(`${e.type} ${e.round}\n`);
+    },
+    onMeshEvent: (e) => {
+      if (e.type === 'received') traffic.channel++;
+      else if (e.type === 'fallback') traffic.mailbox++;
+      else ctx.stderr.write(`${e.type} ${e.peer}\n`);
+    },
+  });
+  if (r.ceremony === 'dkg') {
+    const share = r.result.output.keyShare;
+    await writePrivate(sharePath, `${encodeKeyShare(share)}\n`);
+    const out = { ceremony: 'dkg', party: r.self, suite: share.suite, threshold: share.threshold, parties: share.parties.length, publicKey: bytesToHex(publicKey(share)), resumed: r.result.resumed, traffic };
+    ctx.stdout.write(values.json ? `${JSON.stringify(out)}\n` : `party ${r.self}: key ${out.threshold}-of-${out.parties} ${out.publicKey} (share in ${sharePath})\n`);
+  } else {
+    const o = r.result.output;
+    const out = { ceremony: 'sign', party: r.self, suite: o.suite, publicKey: bytesToHex(o.publicKey), message: bytesToHex(o.message), signature: bytesToHex(o.signature), signers: [...o.signers], resumed: r.result.resumed, traffic };
+    ctx.stdout.write(values.json ? `${JSON.stringify(out)}\n` : `party ${r.self}: signature ${out.signature}\n`);
+  }
+  const rejected = Object.entries(r.result.rejections);
+  if (rejected.length > 0) ctx.stderr.write(`rejected inputs: ${rejected.map(([k, v]) => `${k} ${v}`).join(', ')}\n`);
+  return 0;
+}
+
+/** The `party` command. */
+export const partyCommand: Command = {
+  name: 'party',
+  summary: 'one party of a FROST DKG or signing over the signal server (WebRTC mesh or mailbox)',
+  help: `usage: tessera party --identity FILE --new-identity
+       tessera party --identity FILE --invite --keys K1,K2,... --out FILE
+                     --ceremony dkg --suite secp256k1|taproot|ed25519 --threshold T
+       tessera party --identity FILE --invite --keys K1,K2,... --out FILE
+                     --ceremony sign --share FILE --message HEX --signers I,J,...
+       tessera party --signal ws://127.0.0.1:P --identity FILE --invitation FILE --state DIR
+                     --share FILE [--transport webrtc|mailbox] [--timeout S] [--json]
+
+--new-identity writes a new Ed25519 identity key to FILE (mode 0600) and prints its public key.
+
+--invite writes a signed invitation for a ceremony to --out and prints its session id. The
+parties are the public keys in --keys, party i being the i-th key; the identity signing it
+must be one of them. A signing invitation takes the suite and group key from --share.
+  --keys K1,...     every party's identity public key (hex), in party order
+  --ceremony C      dkg or sign
+  --suite S         DKG: the FROST ciphersuite
+  --threshold T     DKG: signers needed, 2 ≤ T ≤ number of keys
+  --share FILE      sign: a key share of the committee (any party's)
+  --message HEX     sign: the bytes to sign
+  --signers I,J     sign: the signing set (increasing party indices, at least T)
+  --ttl S           lifetime of the room on the server, seconds (default 7 days)
+
+Without --new-identity or --invite, runs this identity's part of the invited ceremony: joins
+the room on the signal server (opening it with the invitation), connects to the other
+parties over WebRTC data channels (node-datachannel), falls back to the server's mailbox
+for parties that are offline or unreachable, and finishes when the ceremony does. Progress
+goes to stderr; a killed run resumes from its records in --state.
+  --signal URL      the signal server, ws://host:port
+  --invitation FILE the signed invitation
+  --state DIR       runner records and nonce ledger of this party (keep it private)
+  --share FILE      DKG: where the key share is written (0600); sign: the key share to use
+  --transport T     webrtc (default; mesh with mailbox fallback) or mailbox (mailbox only)
+  --timeout S       a session with no message for S seconds ends, naming the silent
+                    parties (default 120)
+  --json            DKG: {ceremony, party, suite, threshold, parties, publicKey, resumed, traffic};
+                    sign: {ceremony, party, suite, publicKey, message, signature, signers,
+                    resumed, traffic}; traffic = {channel: messages received over data
+                    channels, mailbox: messages this party sent through the mailbox fallback}`,
+  async run(args: string[], ctx: CliContext): Promise<number> {
+    const { values } = parseCommandArgs(args, options);
+    if (values['new-identity'] && values.invite) throw new UsageError('--new-identity', 'cannot be combined with --invite');
+    if (values['new-identity']) return newIdentity(required('--identity', values.identity), ctx);
+    if (values.invite) return invite(values, ctx);
+    return run(values, ctx);
+  },
+};
