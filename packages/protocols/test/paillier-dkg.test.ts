@@ -308,3 +308,14 @@ describe('dealer-less key generation: snapshots', () => {
     expect(new Set(outs.map((o) => Buffer.from(o!.signed.id).toString('hex'))).size).toBe(1);
   });
 });
+
+describe('dealer-less key generation: configuration errors name the field', () => {
+  it('createCommittee refuses n < 2T − 1, T = 1, small N and a bad time before running', async () => {
+    const base = { mode: 'dkg' as const, parties: 3, bits: 128, allowInsecureSize: true, createdAt };
+    await expect(createCommittee({ ...base, threshold: 3 })).rejects.toThrow(/config\.threshold/);
+    await expect(createCommittee({ ...base, threshold: 1 })).rejects.toThrow(/config\.threshold/);
+    await expect(createCommittee({ ...base, threshold: 2, allowInsecureSize: false })).rejects.toThrow(/config\.bits/);
+    await expect(createCommittee({ ...base, threshold: 2, createdAt: 'now' })).rejects.toThrow(/createdAt/);
+    await expect(createCommittee({ ...base, parties: 2, threshold: 2 })).rejects.toThrow(/parties/);
+  });
+});

@@ -12,7 +12,8 @@ import { isProtocolError, type ProtocolError } from '../../engine/errors.ts';
 import { newSessionId, partyRange, type PartyIndex } from '../../engine/ids.ts';
 import { runSimulation, type Fault } from '../../engine/simulator.ts';
 import { MAX_COMMITTEE_SIZE } from '../math.ts';
-import { createPaillierDkgSession } from './index.ts';
+import { checkCreatedAt } from '../epoch.ts';
+import { createPaillierDkgSession, storedConfig } from './index.ts';
 import type { DkgOutput, DkgProgress, DkgSessionConfig } from './types.ts';
 
 /** Options of {@link runDkgInMemory}. */
@@ -45,7 +46,7 @@ export class LocalDkgError extends Error {
 /**
  * Runs every party's session to completion.
  * @returns each party's output (same N and signed record for all).
- * @throws {FieldRangeError} on malformed options.
+ * @throws {FieldTypeError} @throws {FieldRangeError} on malformed options or configuration (naming the field).
  * @throws {LocalDkgError} if any party aborts (its error says why and whom it blames).
  */
 export async function runDkgInMemory(opts: LocalDkgOptions): Promise<ReadonlyMap<PartyIndex, DkgOutput>> {
@@ -57,6 +58,9 @@ export async function runDkgInMemory(opts: LocalDkgOptions): Promise<ReadonlyMap
   const parties = partyRange(opts.parties);
   const pubs = new Map(parties.map((p) => [p, ed25519.getPublicKey(opts.identitySecretKeys[p - 1]!)]));
   const config: DkgSessionConfig = { ...opts.config, identityKeys: parties.map((p) => pubs.get(p)!) };
+  // Refuse a bad configuration here, with the field named, rather than as every session's abort.
+  storedConfig(config, opts.parties);
+  checkCreatedAt(config.createdAt, 'config.createdAt');
   const session = newSessionId(rng);
   const sessions = parties.map((p) =>
     createPaillierDkgSession({
