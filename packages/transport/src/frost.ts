@@ -19,6 +19,10 @@ import type { SuiteName } from '@tessera/protocols/frost/suite';
 import type { IdentityKey } from './identity.ts';
 import type { OutputCodec, SessionFactory } from './runner.ts';
 
+/** Re-exported for tools that depend on the transport only (benchmarks, the signal app). */
+export { createMemoryNonceLedger } from '@tessera/protocols/frost/nonce-ledger';
+export { simulateFrost } from '@tessera/protocols/frost/simulate';
+
 /** The engine authenticator of a party: its identity key and everyone's public keys. */
 export function engineAuth(identity: IdentityKey, directory: ReadonlyMap<PartyIndex, Uint8Array>): PartyAuth {
   return createEd25519Auth(identity.secretKey, directory);
