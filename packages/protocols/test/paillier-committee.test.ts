@@ -74,7 +74,7 @@ describe('committee files', () => {
     expect(() => parseCommitteePublic({ ...publicJson, signatures: sigs.slice(0, 2) })).toThrow(/signatures/);
   });
 
-  it('rejects a re-signed record whose verification key is off the polynomial (algebraic check first)', () => {
+  it('rejects a record whose verification key is off the polynomial (algebraic check, before the signatures)', () => {
     const epoch = publicJson.epoch as JsonObject;
     const vks = [...(epoch.verificationKeys as string[])];
     vks[2] = vks[0]!;

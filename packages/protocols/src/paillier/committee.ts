@@ -35,7 +35,6 @@ import {
 import {
   createEpochRecord,
   encodeCommitteePublic,
-  epochId,
   parseCommitteePublic,
   signEpochRecord,
   verifyEpochSignatures,
