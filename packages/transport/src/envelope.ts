@@ -84,7 +84,10 @@ function header(e: EnvelopeHeader): { [k: string]: Json } {
   return { v: e.v, session: e.session, protocol: e.protocol, round: e.round, seq: e.seq, from: e.from, to: e.to, sentAt: e.sentAt };
 }
 
-/** The bytes the sender signs: `tag ‖ canonical(envelope without sig)`, length-prefixed. */
+/**
+ * The bytes the sender signs: `tag ‖ canonical(envelope without sig)`, length-prefixed.
+ * @throws {FieldTypeError} if the payload is not canonical JSON.
+ */
 export function envelopeSigningBytes(env: Omit<WireEnvelope, 'sig'>): Uint8Array {
   return lengthPrefixed([ENVELOPE_SIGNATURE_TAG, canonicalBytes({ ...header(env), payload: env.payload })]);
 }

@@ -23,7 +23,10 @@ import type { OutputCodec, SessionFactory } from './runner.ts';
 export { createMemoryNonceLedger } from '@tessera/protocols/frost/nonce-ledger';
 export { simulateFrost } from '@tessera/protocols/frost/simulate';
 
-/** The engine authenticator of a party: its identity key and everyone's public keys. */
+/**
+ * The engine authenticator of a party: its identity key and everyone's public keys.
+ * @throws {FieldTypeError} @throws {FieldRangeError} on malformed keys.
+ */
 export function engineAuth(identity: IdentityKey, directory: ReadonlyMap<PartyIndex, Uint8Array>): PartyAuth {
   return createEd25519Auth(identity.secretKey, directory);
 }
@@ -40,7 +43,10 @@ export interface FrostDkgPartyOptions {
   readonly rng?: RandomSource;
 }
 
-/** Creates or restores this party's FROST DKG session. */
+/**
+ * Creates or restores this party's FROST DKG session.
+ * @throws {FieldTypeError} @throws {FieldRangeError} on malformed keys (the factory's methods throw as `createFrostDkgSession` / `restoreFrostDkgSession`).
+ */
 export function frostDkgFactory(o: FrostDkgPartyOptions): SessionFactory<DkgOutput> {
   const auth = engineAuth(o.identity, o.directory);
   const rng = o.rng ? { rng: o.rng } : {};
@@ -63,7 +69,10 @@ export interface FrostSignPartyOptions {
   readonly rng?: RandomSource;
 }
 
-/** Creates or restores this party's FROST signing session. */
+/**
+ * Creates or restores this party's FROST signing session.
+ * @throws {FieldTypeError} @throws {FieldRangeError} on malformed keys (the factory's methods throw as `createFrostSignSession` / `restoreFrostSignSession`).
+ */
 export function frostSignFactory(o: FrostSignPartyOptions): SessionFactory<SignOutput> {
   const auth = engineAuth(o.identity, o.directory);
   const rng = o.rng ? { rng: o.rng } : {};

@@ -35,7 +35,6 @@ import type { Transport } from './transport.ts';
 export const RUNNER_RECORD_FORMAT = 'tessera/runner-record';
 
 /** Any engine session. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnySession<O> = Session<any, O, any>;
 
 /** How the runner makes or restores the session (protocol-specific). */
@@ -233,7 +232,7 @@ export async function runProtocol<O>(opts: RunOptions<O>): Promise<RunResult<O>>
     }
   }
 
-  /** Records the session's status after a step; true when it ended. */
+  /** Records the session's round and status after a step (emits round and finish events). */
   function observe(): void {
     if (!session) return;
     if (session.round !== round && session.status === 'running') {
