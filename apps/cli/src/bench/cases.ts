@@ -11,6 +11,7 @@
  * | `paillier-keygen-2048` | `generatePaillierKeyPair`, primes found one after the other in this thread | paillier-bigint `generateRandomKeysSync(2048, true)` |
  * | `paillier-keygen-2048-pool` | the worker pool's `generatePaillierKeyPair` | paillier-bigint `generateRandomKeys(2048, true)` (its own worker threads) |
  * | `paillier-encrypt-2048`, `paillier-decrypt-2048` | `encrypt` / CRT `decrypt` | paillier-bigint with the same N, g = N + 1, p and q |
+ * | `signal-load-SxP-msg`/`-p99`, `frost-webrtc-2-3`, `frost-mailbox-2-3` | signal server under load; FROST over WebRTC and mailbox (./transport.ts) | a plain ws relay; the in-memory simulator |
  * | `frost-dkg-T-N`, `frost-sign-T-N` | DKG / signing through the protocol engine and simulator (./frost.ts) | the same ceremonies as direct @noble/curves FROST calls |
  *
  * A DH key generation with a given private key is exactly one modular exponentiation
@@ -28,6 +29,7 @@ import { generatePrime } from '@tessera/crypto/primes';
 import { invert } from '@tessera/crypto/modular';
 import { randomBelow, randomBits, randomZnStar } from '@tessera/crypto/rng';
 import { FROST_CASES } from './frost.ts';
+import { TRANSPORT_CASES } from './transport.ts';
 import { interleavedByBudget, interleavedCount, summarize, type Budget, type Stat } from './measure.ts';
 
 /** node:crypto's (OpenSSL's) prime generation as a promise; it runs on a libuv thread. */
@@ -235,6 +237,7 @@ export const CASES: readonly BenchCase[] = [
   keygenCase,
   keygenPoolCase,
   ...FROST_CASES,
+  ...TRANSPORT_CASES,
 ];
 
 /** Every entry name, in output order. */
