@@ -20,6 +20,7 @@ import type { ModBackend } from '../src/backend/types.ts';
 execFileSync(process.execPath, [fileURLToPath(new URL('../scripts/build-wasm.mjs', import.meta.url))], { stdio: 'inherit' });
 const api = await import('../src/backend/index.ts');
 const { limbLayout, MAX_MODULUS_BITS, CONTEXT_SLOTS } = await import('../src/backend/wasm/engine.ts');
+const { fixedWindowBits } = await import('../src/backend/multiexp.ts');
 const wasm = await api.loadWasmBackends();
 
 const rng = createSeededRng('tessera backend.test');
@@ -102,6 +103,24 @@ const EDGE_CASES: Case[] = [2, 28, 56, 1024, 2048].flatMap((bits) =>
 );
 
 const backends: ModBackend[] = [api.bigintBackend, wasm.scalar, ...(wasm.simd ? [wasm.simd] : [])];
+
+/**
+ * Squarings a backend's secret ladder runs over `bits` exponent bits: BigInt squares 4 times
+ * per 4-bit window; WebAssembly picks the window w = fixedWindowBits(bits) and squares w times
+ * per window after the top one.
+ */
+function expectedSquarings(name: string, bits: number): number {
+  if (name === 'bigint') return Math.ceil(bits / 4) * 4;
+  const w = fixedWindowBits(Math.max(bits, 1));
+  return (Math.ceil(Math.max(bits, 1) / w) - 1) * w;
+}
+
+/** Squarings counted by `backend` while `f` runs. */
+function countSquarings(backend: { ladderSquarings?(): number | undefined }, f: () => unknown): number {
+  const before = backend.ladderSquarings!()!;
+  f();
+  return (backend.ladderSquarings!()! - before) >>> 0;
+}
 
 describe('backend selection', () => {
   it('loads both WebAssembly variants on this engine and makes SIMD the active backend', async () => {
@@ -231,6 +250,56 @@ describe.each(backends.map((b) => [b.name, b] as const))('%s backend', (name, ba
     expect(() => mult([2n], [-1n], 11n)).toThrowError(/^exp:/);
   });
 
+  it('gives the unbounded result under a public exponent bound, for random and edge values', () => {
+    for (const bits of [3, 57, 1024, 2048, 4096]) {
+      const m = oddModulus(bits);
+      // bounds below, at and above the modulus length, some not multiples of any window
+      // (at 4096 bits, as modulo N², the proof-mask lengths only)
+      for (const bound of bits === 4096 ? [771, 1300] : [1, 7, 259, 771, 1300, bits, bits + 9]) {
+        for (const e of [0n, (1n << BigInt(bound)) - 1n, rand(bound), rand(Math.max(1, bound - 40))]) {
+          const b = rand(bits + 5);
+          const want = bound < 300 ? refPow(b, e, m) : api.bigintBackend.modPowVartime(b, e, m);
+          expect(backend.modPow(b, e, m, bound), `${bits}-bit m, ${bound}-bit bound`).toBe(want);
+          expect(backend.modPow(b, e, m), `${bits}-bit m, unbounded`).toBe(want);
+        }
+      }
+      expect(backend.modPow(rand(bits), 0n, m, 0)).toBe(1n);
+    }
+  });
+
+  it('enforces the exponent bound, naming exp (or expBits for a malformed bound)', () => {
+    const m = oddModulus(2048);
+    for (const [e, bound] of [[1n << 771n, 771], [1n, 0], [(1n << 2048n) + 5n, 2048], [3n, 1]] as const) {
+      let err: unknown;
+      try {
+        backend.modPow(5n, e, m, bound);
+      } catch (x) {
+        err = x;
+      }
+      expect(err, `${bound}-bit bound`).toBeInstanceOf(FieldRangeError);
+      expect((err as FieldRangeError).field).toBe('exp');
+    }
+    expect(() => backend.modPow(5n, 3n, m, -1)).toThrowError(/^expBits:/);
+    expect(() => backend.modPow(5n, 3n, m, 2.5)).toThrowError(/^expBits:/);
+    expect(() => backend.modPow(5n, 3n, m, Number.NaN)).toThrowError(/^expBits:/);
+  });
+
+  it('runs the ladder over exactly the declared bound, whatever the exponent', () => {
+    for (const bits of [1024, 2048, 4096]) {
+      const m = oddModulus(bits);
+      const b = rand(bits);
+      for (const bound of [256, 259, 771, 1027, 1282, bits + 3]) {
+        const counts = [1n, rand(bound - 200), (1n << BigInt(bound)) - 1n].map((e) => countSquarings(backend, () => backend.modPow(b, e, m, bound)));
+        // the same count for a 1-bit and a full-length exponent: the length of e does not show
+        expect(counts, `${bits}-bit m, ${bound}-bit bound`).toEqual(counts.map(() => expectedSquarings(name, bound)));
+      }
+      // unbounded: the ladder covers the modulus length (bitlen(m) ≥ bitlen(e) here)
+      expect(countSquarings(backend, () => backend.modPow(b, 3n, m))).toBe(expectedSquarings(name, bits));
+      // and a bound far below the modulus saves most of the squarings
+      expect(countSquarings(backend, () => backend.modPow(b, 3n, m, 259))).toBeLessThan(expectedSquarings(name, bits) / 3);
+    }
+  });
+
   it('refuses bad arguments naming the field', () => {
     expect(() => backend.modPow(2n, -1n, 7n)).toThrowError(/^exp:/);
     expect(() => backend.modPowVartime(-2n, 1n, 7n)).toThrowError(/^base:/);
@@ -310,6 +379,35 @@ describe('CRT exponentiation', () => {
           expect(api.crtModPowVartime(base, e, ctx), `k=${k} vartime`).toBe(want);
         }
       }
+    }
+  });
+
+  it('gives the unbounded result under a public exponent bound, enforces it, and shortens both halves', () => {
+    const before = api.getBackend();
+    try {
+      for (const backend of backends) {
+        api.setBackend(backend);
+        for (const k of [2, 1] as const) {
+          const ctx = api.createCrtContext(p, q, k);
+          const m = k === 2 ? N * N : N;
+          const base = rand(4000) % m;
+          for (const bound of [1, 771, 1025, 2049, 3000]) {
+            for (const e of [0n, rand(bound), (1n << BigInt(bound)) - 1n]) {
+              const want = api.modPowVartime(base, e, m);
+              expect(api.crtModPow(base, e, ctx, bound), `${backend.name} k=${k}, ${bound}-bit bound`).toBe(want);
+              expect(api.crtModPow(base, e, ctx), `${backend.name} k=${k} unbounded`).toBe(want);
+            }
+          }
+          expect(() => api.crtModPow(base, 1n << 771n, ctx, 771)).toThrowError(/^exp:/);
+          // a bound below k·|p| + 1 bits: each half runs over it; above: over k·|p| + 1 bits
+          const cap = k * 1024 + 1;
+          expect(countSquarings(api, () => api.crtModPow(base, 5n, ctx, 771))).toBe(2 * expectedSquarings(backend.name, 771));
+          expect(countSquarings(api, () => api.crtModPow(base, 5n, ctx, 5000))).toBe(2 * expectedSquarings(backend.name, cap));
+          expect(countSquarings(api, () => api.crtModPow(base, rand(4000), ctx))).toBe(2 * expectedSquarings(backend.name, cap));
+        }
+      }
+    } finally {
+      api.setBackend(before);
     }
   });
 

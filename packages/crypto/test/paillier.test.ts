@@ -8,7 +8,8 @@ import { inspect } from 'node:util';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CryptoError, FieldRangeError, FieldTypeError } from '../src/errors.ts';
-import { modPowVartime } from '../src/backend/index.ts';
+import { backendReady, getBackend, ladderSquarings, modPow, modPowVartime } from '../src/backend/index.ts';
+import { fixedWindowBits } from '../src/backend/multiexp.ts';
 import { randomZnStar } from '../src/rng.ts';
 import { createSeededRng } from '../src/testing/seeded-rng.ts';
 import {
@@ -179,6 +180,54 @@ describe('homomorphic operations', () => {
     // With a fixed RNG, rerandomize multiplies by r^N for the r that RNG yields.
     const r = randomZnStar(pk.n, createSeededRng('rerandomize'));
     expect(rerandomize(pk, c, createSeededRng('rerandomize'))).toBe((c * modPowVartime(r, pk.n, pk.n2)) % pk.n2);
+  });
+});
+
+/** Squarings the active backend's secret ladder runs over `bits` bits (see backend.test.ts). */
+function expectedSquarings(bits: number): number {
+  if (getBackend().name === 'bigint') return Math.ceil(bits / 4) * 4;
+  const w = fixedWindowBits(bits);
+  return (Math.ceil(bits / w) - 1) * w;
+}
+
+/** Squarings counted while `f` runs. */
+function squaringsOf(f: () => unknown): number {
+  const before = ladderSquarings()!;
+  f();
+  return (ladderSquarings()! - before) >>> 0;
+}
+
+describe('public exponent bounds on the secret ladders', () => {
+  it('decryption runs each CRT half over |p| bits (p − 1), not over the 2|p| bits of p²', async () => {
+    await backendReady();
+    const c = encrypt(pk, 123456789n);
+    expect(squaringsOf(() => expect(decrypt(sk, c)).toBe(123456789n))).toBe(2 * expectedSquarings(1024));
+    // the unbounded ladder over p² would cost twice as many
+    expect(squaringsOf(() => modPow(c % sk.p2, sk.p - 1n, sk.p2))).toBe(expectedSquarings(2048));
+  });
+
+  it('the key owner’s encryption runs each half over |N| bits; mulScalar over |N| or the declared kBits', async () => {
+    await backendReady();
+    const r = randomZnStar(pk.n, createSeededRng('bounds'));
+    expect(squaringsOf(() => encryptWithNonceAndSecretKey(sk, 5n, r))).toBe(2 * expectedSquarings(2048));
+    const c = encrypt(pk, 77n);
+    expect(squaringsOf(() => mulScalar(pk, c, 3n))).toBe(expectedSquarings(2048));
+    expect(squaringsOf(() => mulScalar(pk, c, 3n, 256))).toBe(expectedSquarings(256));
+    expect(squaringsOf(() => mulScalar(pk, c, (1n << 256n) - 1n, 256))).toBe(expectedSquarings(256));
+  });
+
+  it('mulScalar with kBits equals the unbounded result and refuses k outside [0, 2^kBits)', () => {
+    fc.assert(
+      fc.property(below(pkSmall.n), fc.bigInt({ min: 0n, max: (1n << 256n) - 1n }), (m, k) => {
+        const c = encrypt(pkSmall, m);
+        expect(mulScalar(pkSmall, c, k, 256)).toBe(mulScalar(pkSmall, c, k));
+      }),
+      { numRuns: 20 },
+    );
+    const c = encrypt(pk, 9n);
+    expect(decrypt(sk, mulScalar(pk, c, 1000n, 10))).toBe(9000n);
+    for (const k of [1n << 256n, -1n, pk.n - 1n]) expect(() => mulScalar(pk, c, k, 256)).toThrowError(/^k:/);
+    for (const bits of [0, 2049, 1.5]) expect(() => mulScalar(pk, c, 1n, bits)).toThrowError(/^kBits:/);
   });
 });
 

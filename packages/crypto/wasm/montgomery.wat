@@ -36,6 +36,10 @@
 (module
   (memory (export "memory") 8)
 
+  ;; Squarings run by modexp_ct so far (wraps at 2^32). Public: it counts ladder steps,
+  ;; whose number depends only on ebits and win; tests read it to check exponent bounds.
+  (global $ladder_squarings (export "ladder_squarings") (mut i32) (i32.const 0))
+
   ;; 0..63: masks keeping the first 1, 2, 3 lanes of a 4-limb chunk (index = count·16).
   (data (i32.const 16) "\ff\ff\ff\ff\00\00\00\00\00\00\00\00\00\00\00\00")
   (data (i32.const 32) "\ff\ff\ff\ff\ff\ff\ff\ff\00\00\00\00\00\00\00\00")
@@ -639,6 +643,7 @@
         (local.set $j (local.get $win))
         (loop $squares
           (call $mont_sqr (local.get $acc) (local.get $accr) (local.get $acc) (local.get $accr) (local.get $ctx))
+          (global.set $ladder_squarings (i32.add (global.get $ladder_squarings) (i32.const 1)))
           (br_if $squares (local.tee $j (i32.sub (local.get $j) (i32.const 1)))))
         (call $select_ct (local.get $sel) (local.get $table) (local.get $count) (local.get $stride) (call $digit (local.get $exp) (local.get $pos) (local.get $wmask)))
         (call $mont_mul (local.get $acc) (local.get $accr) (local.get $sel) (local.get $accr) (local.get $ctx))

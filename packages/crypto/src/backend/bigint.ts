@@ -8,10 +8,13 @@
  * @module
  */
 import { FieldRangeError } from '../errors.ts';
+import { secretLadderBits } from './bound.ts';
 import { runMultiExp, slidingWindowBits } from './multiexp.ts';
 import type { ModBackend } from './types.ts';
 
 const WINDOW = 4;
+/** Squarings run by {@link modPowFixed} so far (public: a function of the ladder lengths only). */
+let ladderSquarings = 0;
 
 function checkArgs(base: bigint, exp: bigint, m: bigint): void {
   if (m <= 1n) throw new FieldRangeError('m', 'modulus must be > 1');
@@ -19,18 +22,22 @@ function checkArgs(base: bigint, exp: bigint, m: bigint): void {
   if (base < 0n) throw new FieldRangeError('base', 'negative base');
 }
 
-/** Fixed 4-bit windows over max(bitlen(exp), bitlen(m)) bits: one multiply per window. */
-function modPowFixed(base: bigint, exp: bigint, m: bigint): bigint {
+/**
+ * Fixed 4-bit windows over `expBits` bits when that public bound is given (./bound.ts), else
+ * over max(bitlen(exp), bitlen(m)) bits: WINDOW squarings and one multiply per window.
+ */
+function modPowFixed(base: bigint, exp: bigint, m: bigint, expBits?: number): bigint {
   checkArgs(base, exp, m);
+  const bits = secretLadderBits(exp, m, expBits);
   const b = base % m;
   const table: bigint[] = new Array(1 << WINDOW);
   table[0] = 1n;
   for (let i = 1; i < table.length; i++) table[i] = (table[i - 1]! * b) % m;
-  const bits = Math.max(exp.toString(2).length, m.toString(2).length);
   const windows = Math.ceil(bits / WINDOW);
-  let acc = 1n;
+  let acc = 1n % m;
   for (let w = windows - 1; w >= 0; w--) {
     for (let s = 0; s < WINDOW; s++) acc = (acc * acc) % m;
+    ladderSquarings += WINDOW;
     const digit = Number((exp >> BigInt(w * WINDOW)) & 0xfn);
     acc = (acc * table[digit]!) % m;
   }
@@ -99,4 +106,5 @@ export const bigintBackend: ModBackend = {
     return r < 0n ? r + m : r;
   },
   multiExpVartime: multiExpSliding,
+  ladderSquarings: () => ladderSquarings,
 };

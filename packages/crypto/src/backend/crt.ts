@@ -4,17 +4,23 @@
  * work): two exponentiations with half-size moduli and shorter exponents instead of one
  * full-size one, recombined with Garner's formula.
  *
- * Exponents are reduced modulo λ(p^k) = p^(k−1)(p − 1) as e ↦ λ + (e mod λ) when e ≥ λ.
- * For every base (units or not) and every e ≥ k this leaves x^e mod p^k unchanged, since
- * x^(e+λ) ≡ x^e once e ≥ k (Carmichael); smaller exponents are used as they are.
+ * Secret exponents ({@link crtPowSecret}) longer than a half's ladder are reduced modulo
+ * λ(p^k) = p^(k−1)(p − 1) as e ↦ λ + (e mod λ) when e ≥ λ. For every base (units or not) and
+ * every e ≥ k this leaves x^e mod p^k unchanged, since x^(e+λ) ≡ x^e once e ≥ k
+ * (Carmichael); smaller exponents are used as they are. A reduced exponent is below
+ * 2λ < 2^(k·|p| + 1), so each half's ladder runs over k·|p| + 1 bits — or over the caller's
+ * public bound `expBits` when that is shorter (then the exponent is not reduced at all).
+ * Public exponents ({@link crtPowPublic}) are never reduced: a reduction modulo λ would make
+ * the variable-time ladder depend on the secret factors.
  *
- * Security: `crtModPow` runs both halves through the active backend's secret-exponent
- * `modPow`; the reductions and the recombination use V8 BigInt (variable-time), as
+ * Security: the prime lengths |p|, |q| are treated as public (parameters of key generation).
+ * The reductions and the recombination use V8 BigInt (variable-time), as
  * docs/threat-model.md describes.
  * @module
  */
 import { FieldRangeError, assertBigInt } from '../errors.ts';
 import { invert } from '../modular.ts';
+import { checkExpBound } from './bound.ts';
 
 /** Precomputed values for arithmetic modulo m = p^k·q^k (build with {@link createCrtContext}). */
 export interface CrtContext {
@@ -76,20 +82,51 @@ export function crtCombine(xp: bigint, xq: bigint, ctx: CrtContext): bigint {
   return xp + ctx.mp * t;
 }
 
-/** The exponentiation the CRT helpers run on each half. */
-export type PowFunction = (base: bigint, exp: bigint, m: bigint) => bigint;
+/** A secret-exponent exponentiation with an optional public bound (the backend's `modPow`). */
+export type SecretPowFunction = (base: bigint, exp: bigint, m: bigint, expBits?: number) => bigint;
+/** A public-exponent exponentiation (the backend's `modPowVartime`). */
+export type PublicPowFunction = (base: bigint, exp: bigint, m: bigint) => bigint;
 
-/**
- * base^exp mod ctx.m computed as two exponentiations modulo p^k and q^k with `pow`.
- * @throws {FieldTypeError} if base or exp is not a bigint.
- * @throws {FieldRangeError} if base or exp is negative.
- */
-export function crtPow(base: bigint, exp: bigint, ctx: CrtContext, pow: PowFunction): bigint {
+function checkArgs(base: bigint, exp: bigint): void {
   assertBigInt('base', base);
   assertBigInt('exp', exp);
   if (base < 0n) throw new FieldRangeError('base', 'negative base');
   if (exp < 0n) throw new FieldRangeError('exp', 'negative exponent (use invert first)');
-  const xp = pow(base % ctx.mp, reduceExponent(exp, ctx.lambdaP), ctx.mp);
-  const xq = pow(base % ctx.mq, reduceExponent(exp, ctx.lambdaQ), ctx.mq);
+}
+
+function bitLen(x: bigint): number {
+  return x.toString(2).length;
+}
+
+/** One half x^e mod r^k (r = p or q) with the ladder length chosen as in the module header. */
+function secretHalf(base: bigint, exp: bigint, r: bigint, mr: bigint, lambda: bigint, k: number, pow: SecretPowFunction, expBits: number | undefined): bigint {
+  const cap = k * bitLen(r) + 1;
+  if (expBits !== undefined && expBits <= cap) return pow(base % mr, exp, mr, expBits);
+  return pow(base % mr, reduceExponent(exp, lambda), mr, cap);
+}
+
+/**
+ * base^exp mod ctx.m for a SECRET exponent, as two exponentiations modulo p^k and q^k with
+ * `pow`, each over a ladder whose length depends only on |p|, |q| and `expBits`.
+ * @param expBits - optional PUBLIC bound: exp < 2^expBits (a scheme parameter, never derived from exp).
+ * @throws {FieldTypeError} if base or exp is not a bigint, or expBits not an integer.
+ * @throws {FieldRangeError} if base or exp is negative, or (naming `exp`) exp ≥ 2^expBits.
+ */
+export function crtPowSecret(base: bigint, exp: bigint, ctx: CrtContext, pow: SecretPowFunction, expBits?: number): bigint {
+  checkArgs(base, exp);
+  if (expBits !== undefined) checkExpBound(exp, expBits);
+  const xp = secretHalf(base, exp, ctx.p, ctx.mp, ctx.lambdaP, ctx.k, pow, expBits);
+  const xq = secretHalf(base, exp, ctx.q, ctx.mq, ctx.lambdaQ, ctx.k, pow, expBits);
   return crtCombine(xp, xq, ctx);
+}
+
+/**
+ * base^exp mod ctx.m for a PUBLIC exponent, as two exponentiations modulo p^k and q^k with
+ * `pow`; the exponent is not reduced (see the module header).
+ * @throws {FieldTypeError} if base or exp is not a bigint.
+ * @throws {FieldRangeError} if base or exp is negative.
+ */
+export function crtPowPublic(base: bigint, exp: bigint, ctx: CrtContext, pow: PublicPowFunction): bigint {
+  checkArgs(base, exp);
+  return crtCombine(pow(base % ctx.mp, exp, ctx.mp), pow(base % ctx.mq, exp, ctx.mq), ctx);
 }

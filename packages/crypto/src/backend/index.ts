@@ -13,13 +13,14 @@
  */
 import { FieldRangeError, assertBigInt } from '../errors.ts';
 import { bigintBackend } from './bigint.ts';
-import { crtPow } from './crt.ts';
+import { crtPowPublic, crtPowSecret } from './crt.ts';
 import type { CrtContext } from './crt.ts';
 import type { ModBackend } from './types.ts';
 import { loadBestWasmBackend, wasmSupported } from './wasm/load.ts';
 
 export type { ModBackend } from './types.ts';
 export { bigintBackend } from './bigint.ts';
+export { MAX_EXP_BITS } from './bound.ts';
 export { createCrtContext, crtCombine } from './crt.ts';
 export type { CrtContext } from './crt.ts';
 export { loadBestWasmBackend, loadWasmBackend, loadWasmBackends, wasmSimdSupported, wasmSupported } from './wasm/load.ts';
@@ -57,12 +58,25 @@ export function backendReady(): Promise<ModBackend> {
   return ready;
 }
 
-/** base^exp mod m with a secret exponent (fixed windows). @throws {RangeError} on bad arguments. */
-export function modPow(base: bigint, exp: bigint, m: bigint): bigint {
+/**
+ * base^exp mod m with a SECRET exponent: fixed windows over max(bitlen(exp), bitlen(m)) bits,
+ * or over exactly `expBits` bits (rounded up to whole windows) when a bound is given.
+ *
+ * Security: `expBits` must be a PUBLIC upper bound on the exponent's length — a parameter of
+ * the scheme (ℓ + ε + 2 for a shifted proof mask, |p| for the decryption exponent p − 1,
+ * |N| for a scalar reduced mod N), never computed from the secret exponent itself.
+ * @param expBits - optional public bound: exp < 2^expBits.
+ * @throws {FieldTypeError} if an argument is not a bigint (or expBits not an integer).
+ * @throws {FieldRangeError} naming `exp` if exp is negative or exp ≥ 2^expBits, `expBits` if
+ * it is outside [0, MAX_EXP_BITS], `base` or `m` on bad values (an even m under WebAssembly).
+ * @example
+ * modPow(c, p - 1n, p * p, bitLength(p)); // Paillier decryption half: |p| squarings, not 2|p|
+ */
+export function modPow(base: bigint, exp: bigint, m: bigint, expBits?: number): bigint {
   assertBigInt('base', base);
   assertBigInt('exp', exp);
   assertBigInt('m', m);
-  return active.modPow(base, exp, m);
+  return expBits === undefined ? active.modPow(base, exp, m) : active.modPow(base, exp, m, expBits);
 }
 
 /** base^exp mod m with a public exponent (faster, variable time). */
@@ -101,20 +115,35 @@ export function multiExpVartime(bases: readonly bigint[], exps: readonly bigint[
 
 /**
  * base^exp mod ctx.m for a SECRET exponent, given the factorization (ctx from
- * `createCrtContext(p, q, k)`): two fixed-window exponentiations modulo p^k and q^k.
+ * `createCrtContext(p, q, k)`): two fixed-window exponentiations modulo p^k and q^k, each
+ * over min(k·|p| + 1, expBits) bits (exponents longer than k·|p| + 1 bits are reduced
+ * modulo p^(k−1)(p − 1) first; see ./crt.ts).
+ *
+ * Security: `expBits` must be PUBLIC (a scheme parameter, not a function of the secret).
+ * @param expBits - optional public bound: exp < 2^expBits.
  * @throws {FieldTypeError} if base or exp is not a bigint.
- * @throws {FieldRangeError} if base or exp is negative.
+ * @throws {FieldRangeError} if base or exp is negative, or (naming `exp`) exp ≥ 2^expBits.
  */
-export function crtModPow(base: bigint, exp: bigint, ctx: CrtContext): bigint {
-  return crtPow(base, exp, ctx, modPow);
+export function crtModPow(base: bigint, exp: bigint, ctx: CrtContext, expBits?: number): bigint {
+  return crtPowSecret(base, exp, ctx, modPow, expBits);
 }
 
 /**
- * base^exp mod ctx.m for a PUBLIC exponent, given the factorization (e.g. r^N mod N² by
- * the Paillier key owner): two sliding-window exponentiations modulo p^k and q^k.
+ * base^exp mod ctx.m for a PUBLIC exponent, given the factorization: two sliding-window
+ * exponentiations modulo p^k and q^k with the exponent as it is (reducing it modulo the
+ * secret p^(k−1)(p − 1) would let the variable-time ladder leak the factors).
  * @throws {FieldTypeError} if base or exp is not a bigint.
  * @throws {FieldRangeError} if base or exp is negative.
  */
 export function crtModPowVartime(base: bigint, exp: bigint, ctx: CrtContext): bigint {
-  return crtPow(base, exp, ctx, modPowVartime);
+  return crtPowPublic(base, exp, ctx, modPowVartime);
+}
+
+/**
+ * Running count of squarings performed by the active backend's secret-exponent ladder
+ * (public information: it depends only on ladder lengths), or undefined when the backend
+ * does not count. For tests that check a bound is honoured.
+ */
+export function ladderSquarings(): number | undefined {
+  return active.ladderSquarings?.();
 }

@@ -13,9 +13,16 @@ export interface ModBackend {
   readonly name: string;
   /**
    * base^exp mod m for a SECRET exponent: a fixed-window ladder whose sequence of
-   * operations depends only on the bit length of `max(exp, m)`, not on exponent bits.
+   * operations depends only on the bit length of `max(exp, m)`, not on exponent bits — or,
+   * when `expBits` is given, on `expBits` alone (the ladder then runs over exactly that many
+   * bits, rounded up to whole windows).
+   *
+   * Security: `expBits` must be PUBLIC, a parameter of the scheme (e.g. ℓ + ε + 2, |p|,
+   * |N|), never derived from the exponent itself. See ./bound.ts.
+   * @throws {FieldRangeError} naming `exp` if exp ≥ 2^expBits, `expBits` if it is not an
+   * integer in [0, MAX_EXP_BITS].
    */
-  modPow(base: bigint, exp: bigint, m: bigint): bigint;
+  modPow(base: bigint, exp: bigint, m: bigint, expBits?: number): bigint;
   /** base^exp mod m for a PUBLIC exponent: sliding window, time depends on `exp`. */
   modPowVartime(base: bigint, exp: bigint, m: bigint): bigint;
   /** a·b mod m. */
@@ -25,4 +32,10 @@ export interface ModBackend {
    * Optional: `multiExpVartime` in `./index.ts` falls back to one `modPowVartime` per base.
    */
   multiExpVartime?(bases: readonly bigint[], exps: readonly bigint[], m: bigint): bigint;
+  /**
+   * Running count of the squarings `modPow`'s ladder has performed (modulo 2^32 in the
+   * WebAssembly backends). It depends only on the public ladder lengths; tests read it to
+   * check that a declared exponent bound is honoured. Optional.
+   */
+  ladderSquarings?(): number;
 }

@@ -6,11 +6,14 @@
  * Dec(c): m_p = L_p(c^(p−1) mod p²)·hp mod p with L_p(x) = (x − 1)/p, likewise m_q, then
  * m = m_q + q·((m_p − m_q)·q⁻¹ mod p) (Paillier, EUROCRYPT '99, §7).
  *
- * Exponentiation paths: exponents derived from the secret key (p − 1, q − 1, and N reduced
- * mod p(p − 1), q(q − 1) in the owner's CRT encryption via `crtModPow`) and scalars that may
- * be secret go through `modPow`; the public exponent N and scalars the caller declares public
- * go through `modPowVartime`. The secret ladder runs over max(bits(exp), bits(modulus)) bits,
- * so decryption pays for 2·bits(p) squarings per half although p − 1 has bits(p) bits.
+ * Exponentiation paths: exponents derived from the secret key (p − 1, q − 1, and N in the
+ * owner's CRT encryption via `crtModPow`) and scalars that may be secret go through `modPow`;
+ * the public exponent N and scalars the caller declares public go through `modPowVartime`.
+ * Every secret ladder gets a PUBLIC length bound (backend/bound.ts), so it runs over the
+ * exponent's possible length instead of the modulus's: |p| bits per decryption half (p − 1 <
+ * 2^|p|, against a 2|p|-bit modulus p²), |N| bits for a scalar reduced mod N (against N²), or
+ * the caller's declared scalar length (`kBits`, e.g. 256 for a curve scalar). The prime
+ * lengths |p|, |q| are key-generation parameters and treated as public.
  *
  * Validation policy: operations that exponentiate or decrypt check their ciphertexts fully
  * (0 < c < N², gcd(c, N) = 1); {@link add} and {@link addPlaintext} check type and range
@@ -18,7 +21,8 @@
  * from others should pass {@link validateCiphertext} (or `parsePaillierCiphertext`) on arrival.
  * @module
  */
-import { CryptoError, FieldRangeError, assertBigInt } from '../errors.ts';
+import { bitLength } from '../bytes.ts';
+import { CryptoError, FieldRangeError, assertBigInt, assertInteger } from '../errors.ts';
 import { gcd, mod } from '../modular.ts';
 import { crtModPow, modMul, modPow, modPowVartime } from '../backend/index.ts';
 import { randomZnStar, systemRng } from '../rng.ts';
@@ -96,11 +100,12 @@ export function encryptWithNonce(pk: PaillierPublicKey, m: bigint, r: bigint): b
 
 /**
  * r^N mod N² computed by the key owner through CRT (two half-size exponentiations modulo
- * p² and q², recombined). The exponents are reduced modulo p(p − 1) and q(q − 1), which
- * depend on the factors, so both halves use the secret-exponent ladder.
+ * p² and q², recombined), each half on the secret-exponent ladder over |N| bits (the public
+ * bound of the exponent N, which is then not reduced modulo p(p − 1) and q(q − 1)).
  */
 function rToTheNWithSecretKey(sk: PaillierSecretKey, r: bigint): bigint {
-  return crtModPow(r, sk.publicKey.n, sk.crt);
+  const n = sk.publicKey.n;
+  return crtModPow(r, n, sk.crt, bitLength(n));
 }
 
 /**
@@ -142,8 +147,9 @@ export function decrypt(sk: PaillierSecretKey, c: bigint): bigint {
   assertLiveSecretKey(sk);
   validateCiphertext(sk.publicKey, c);
   const { p, q, p2, q2 } = sk;
-  const mp = mod(((modPow(c % p2, p - 1n, p2) - 1n) / p) * sk.hp, p);
-  const mq = mod(((modPow(c % q2, q - 1n, q2) - 1n) / q) * sk.hq, q);
+  // p − 1 < 2^|p|: the ladder runs over |p| bits, not over the 2|p| bits of p²
+  const mp = mod(((modPow(c % p2, p - 1n, p2, bitLength(p)) - 1n) / p) * sk.hp, p);
+  const mq = mod(((modPow(c % q2, q - 1n, q2, bitLength(q)) - 1n) / q) * sk.hq, q);
   return mq + q * mod((mp - mq) * sk.qInvP, p);
 }
 
@@ -173,15 +179,24 @@ export function addPlaintext(pk: PaillierPublicKey, c: bigint, k: bigint): bigin
 /**
  * Homomorphic scalar multiplication: E(m)^k mod N², an encryption of k·m mod N.
  * `k` may be any integer and is reduced mod N first (negative k gives −|k|·m mod N).
- * The scalar may be secret (as in MtA), so this uses the regular ladder; use
- * {@link mulScalarVartime} for public scalars. Note k ≡ 0 gives 1 = E(0; 1), a
+ * The scalar may be secret (as in MtA), so this uses the regular ladder, over |N| bits (the
+ * length of k mod N) — or over `kBits` bits when the caller declares that PUBLIC bound on k
+ * (e.g. 256 for a secp256k1 scalar; then 0 ≤ k < 2^kBits is required and k is used as it is).
+ * Use {@link mulScalarVartime} for public scalars. Note k ≡ 0 gives 1 = E(0; 1), a
  * deterministic ciphertext: rerandomize before sending.
- * @throws {FieldTypeError} @throws {FieldRangeError} if c ∉ (0, N²). @throws {CryptoError} if gcd(c, N) ≠ 1.
+ *
+ * Security: `kBits` must be a parameter of the scheme, never computed from k itself.
+ * @throws {FieldTypeError} @throws {FieldRangeError} if c ∉ (0, N²), if kBits is not an
+ * integer in [1, |N|], or (naming `k`) if k ∉ [0, 2^kBits). @throws {CryptoError} if gcd(c, N) ≠ 1.
  */
-export function mulScalar(pk: PaillierPublicKey, c: bigint, k: bigint): bigint {
+export function mulScalar(pk: PaillierPublicKey, c: bigint, k: bigint, kBits?: number): bigint {
   validateCiphertext(pk, c);
   assertBigInt('k', k);
-  return modPow(c, mod(k, pk.n), pk.n2);
+  const nBits = bitLength(pk.n);
+  if (kBits === undefined) return modPow(c, mod(k, pk.n), pk.n2, nBits);
+  assertInteger('kBits', kBits, 1, nBits);
+  if (k < 0n || k >> BigInt(kBits) !== 0n) throw new FieldRangeError('k', `scalar must lie in [0, 2^${kBits})`);
+  return modPow(c, k, pk.n2, kBits);
 }
 
 /**

@@ -203,10 +203,13 @@ export function proveDleqZn(
 ): DleqProof {
   const N2 = checkZnStatement(statement, 'statement');
   assertBigIntInRange('x', x, 0n, pow2(statement.secretBits));
-  if (modPow(statement.g, x, N2) !== statement.X || modPow(statement.h, x, N2) !== statement.Y)
+  // ladders over the statement's public bounds: x < 2^secretBits, r < 2^rBits
+  const xBits = statement.secretBits;
+  if (modPow(statement.g, x, N2, xBits) !== statement.X || modPow(statement.h, x, N2, xBits) !== statement.Y)
     throw new CryptoError('witness does not match X = g^x, Y = h^x mod N²', 'x');
-  const r = randomBits(statement.secretBits + DLEQ_ZN_CHALLENGE_BITS + DLEQ_ZN_STATISTICAL_BITS, rng);
-  const e = znChallenge(binding, statement, modPow(statement.g, r, N2), modPow(statement.h, r, N2));
+  const rBits = statement.secretBits + DLEQ_ZN_CHALLENGE_BITS + DLEQ_ZN_STATISTICAL_BITS;
+  const r = randomBits(rBits, rng);
+  const e = znChallenge(binding, statement, modPow(statement.g, r, N2, rBits), modPow(statement.h, r, N2, rBits));
   return { e, z: r + e * x };
 }
 

@@ -58,15 +58,17 @@ export function paillierG(N: bigint, N2: bigint, msg: bigint): bigint {
 
 /**
  * base^e mod m for a SECRET signed exponent with |e| < 2^bits and a PUBLIC base.
- * The exponent is shifted to E = e + 2^(bits+1), whose bit length is always bits + 2, raised
- * with the regular ladder, and the public correction base^(−2^(bits+1)) is applied: no branch
- * on the sign of e and no exponent-length leak.
+ * The exponent is shifted to E = e + 2^(bits+1) ∈ (2^bits, 3·2^bits), raised with the regular
+ * ladder over exactly bits + 2 bits (the public bound: `bits` comes from the proof parameters
+ * ℓ, ℓ′, ε and |N̂|, never from e), and the public correction base^(−2^(bits+1)) is applied: no
+ * branch on the sign of e, no exponent-length leak, and no squarings beyond the bound (a
+ * 771-bit mask modulo a 4096-bit N² costs 771 squarings, not 4096).
  * @throws {CryptoError} if |e| ≥ 2^bits (internal misuse) or the base is not invertible.
  */
 export function powSignedSecret(base: bigint, e: bigint, m: bigint, bits: number): bigint {
   const shift = pow2(bits + 1);
   if (e <= -pow2(bits) || e >= pow2(bits)) throw new CryptoError('secret exponent exceeds its declared bound', 'exponent');
-  return modMul(modPow(base, e + shift, m), shiftCorrection(base, m, bits), m);
+  return modMul(modPow(base, e + shift, m, bits + 2), shiftCorrection(base, m, bits), m);
 }
 
 const CORRECTION_CACHE_SIZE = 64;
@@ -191,9 +193,12 @@ export function sampleUnit(N: bigint, rng: RandomSource): bigint {
   return randomZnStar(N, rng);
 }
 
-/** The Legendre symbol (a / p) for an odd prime p by Euler's criterion (regular ladder): 1, −1 or 0. */
+/**
+ * The Legendre symbol (a / p) for an odd prime p by Euler's criterion (regular ladder over
+ * |p| − 1 bits, the length of (p − 1)/2; |p| is public): 1, −1 or 0.
+ */
 export function legendreSecret(a: bigint, p: bigint): 1 | -1 | 0 {
-  const r = modPow(mod(a, p), (p - 1n) >> 1n, p);
+  const r = modPow(mod(a, p), (p - 1n) >> 1n, p, bitLength(p) - 1);
   return r === 1n ? 1 : r === 0n ? 0 : -1;
 }
 

@@ -128,12 +128,12 @@ export function provePiMod(
     let yPrime = y;
     if (bi) yPrime = modMul(yPrime, w, N);
     if (ai) yPrime = N - yPrime;
-    const xp = modPow(yPrime % p, rootExpP, p);
-    const xq = modPow(yPrime % q, rootExpQ, q);
+    const xp = modPow(yPrime % p, rootExpP, p, bitLength(p));
+    const xq = modPow(yPrime % q, rootExpQ, q, bitLength(q));
     x.push(crtCombine(xp, xq, ctx));
     a.push(ai);
     b.push(bi);
-    z.push(crtModPow(y, nInv, ctx));
+    z.push(crtModPow(y, nInv, ctx, bitLength(N)));
   }
   return { w, x, a, b, z };
 }

@@ -16,6 +16,7 @@
  * @module
  */
 import { createCrtContext, crtModPow, modMul, modPowVartime } from '../backend/index.ts';
+import { bitLength } from '../bytes.ts';
 import { CryptoError, assertBigInt } from '../errors.ts';
 import { randomBelow, systemRng, type RandomSource } from '../rng.ts';
 import { Transcript, type TranscriptBinding } from '../transcript.ts';
@@ -72,7 +73,7 @@ export function provePiPrm(
   for (let i = 0; i < params.prmRounds; i++) {
     const ai = randomBelow(phi, rng);
     a.push(ai);
-    A.push(crtModPow(statement.t, ai, ctx));
+    A.push(crtModPow(statement.t, ai, ctx, bitLength(statement.N))); // aᵢ < φ(N̂) < N̂
   }
   const e = challenges(binding, statement, A, params);
   const z = a.map((ai, i) => (e[i] ? (ai + witness.lambda) % phi : ai));

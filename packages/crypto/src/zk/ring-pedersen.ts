@@ -59,13 +59,13 @@ export function generateRingPedersen(
   let t: bigint;
   do {
     const tau = sampleUnit(N, rng);
-    t = crtModPow(tau, 2n, ctx);
+    t = crtModPow(tau, 2n, ctx, 2);
   } while (t === 1n);
   let lambda: bigint;
   let s: bigint;
   do {
     lambda = 1n + randomBelow(phi - 1n, rng);
-    s = crtModPow(t, lambda, ctx);
+    s = crtModPow(t, lambda, ctx, bitLength(N)); // λ < φ(N) < N
   } while (s === 1n);
   return { params: { N, s, t }, secret: { lambda, p, q } };
 }

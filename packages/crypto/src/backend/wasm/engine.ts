@@ -16,6 +16,7 @@
  */
 import { FieldRangeError } from '../../errors.ts';
 import { bigintBackend } from '../bigint.ts';
+import { secretLadderBits } from '../bound.ts';
 import { fixedWindowBits, runMultiExp, slidingWindowBits, slidingWindows } from '../multiexp.ts';
 import type { ModBackend } from '../types.ts';
 
@@ -27,6 +28,8 @@ export const CONTEXT_SLOTS = 16;
 /** The functions exported by the compiled module (pointers are byte addresses). */
 export interface MontgomeryExports {
   readonly memory: WebAssembly.Memory;
+  /** Squarings run by `modexp_ct` so far (i32, wraps). */
+  readonly ladder_squarings: WebAssembly.Global;
   mont_mul(r: number, rr: number, a: number, br: number, ctx: number): void;
   mont_sqr(r: number, rr: number, a: number, ar: number, ctx: number): void;
   final_sub(r: number, ctx: number): void;
@@ -234,12 +237,16 @@ class Engine {
     return c;
   }
 
-  /** base^exp mod m, secret exponent: fixed windows in WebAssembly. */
-  modPow(base: bigint, exp: bigint, m: bigint): bigint {
+  /**
+   * base^exp mod m, secret exponent: fixed windows in WebAssembly over `expBits` bits when
+   * that public bound is given, else over max(bitlen(exp), bitlen(m)) bits.
+   */
+  modPow(base: bigint, exp: bigint, m: bigint, expBits?: number): bigint {
     checkArgs(base, exp, m);
-    if (bitLen(m) > MAX_MODULUS_BITS) return bigintBackend.modPow(base, exp, m);
+    if (bitLen(m) > MAX_MODULUS_BITS) return bigintBackend.modPow(base, exp, m, expBits);
+    // at least one window (a zero bound allows only exp = 0, which the window reads as 0)
+    const ebits = Math.max(secretLadderBits(exp, m, expBits), 1);
     const c = this.context(m);
-    const ebits = Math.max(bitLen(exp), bitLen(m));
     const win = fixedWindowBits(ebits);
     const ewords = (ebits >>> 5) + 3;
     this.reserve(ewords * 4);
@@ -255,6 +262,11 @@ class Engine {
     this.zero(BASE, stride);
     this.zero(OUT, stride);
     return result;
+  }
+
+  /** Squarings run by `modexp_ct` so far, modulo 2^32. */
+  ladderSquarings(): number {
+    return (this.x.ladder_squarings.value as number) >>> 0;
   }
 
   /** Clears the fixed-window table and the accumulators (padding included). */
@@ -383,9 +395,10 @@ export function createWasmBackend(exports: MontgomeryExports, variant: WasmVaria
   const engine = new Engine(exports, variant);
   return {
     name: `wasm-${variant}`,
-    modPow: (base, exp, m) => engine.modPow(base, exp, m),
+    modPow: (base, exp, m, expBits) => engine.modPow(base, exp, m, expBits),
     modPowVartime: (base, exp, m) => engine.modPowVartime(base, exp, m),
     modMul: (a, b, m) => bigintBackend.modMul(a, b, m),
     multiExpVartime: (bases, exps, m) => engine.multiExpVartime(bases, exps, m),
+    ladderSquarings: () => engine.ladderSquarings(),
   };
 }

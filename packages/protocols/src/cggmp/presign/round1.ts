@@ -20,7 +20,7 @@ import { invert } from '@tessera/crypto/modular';
 import type { Json } from '../../engine/codec.ts';
 import type { PartyIndex } from '../../engine/ids.ts';
 import type { Expectation, Outgoing, RoundSpec } from '../../engine/protocol.ts';
-import { GROUP, mulBase, pointBytes, pointJson } from '../curve.ts';
+import { CURVE_ORDER, GROUP, mulBase, pointBytes, pointJson } from '../curve.ts';
 import { modHex, proofBinding, signedBig, unbig, verifyOrBlame, type BlameJob } from '../wire.ts';
 import { encryptSigned, invertSecret, sampleSignedBits, readEncProof, readRound1, signerContext, type PresignDeps, type PresignOutput, type PresignState } from './types.ts';
 
@@ -64,6 +64,8 @@ export const round1: RoundSpec<PresignState, PresignOutput, PresignDeps> = {
     const pki = sc.pk.get(self)!;
     const Ni = pki.n;
     const ellPrime = CGGMP21_PARAMS.ellPrime;
+    // γᵢ and wᵢ are scalars below q: the public bound |q| limits the ladder of γᵢ ⊙ Kⱼ to 256 bits
+    const scalarBits = CURVE_ORDER.toString(2).length;
     const outgoing: Outgoing[] = [{ kind: 'broadcast', payload: { Gamma: pointJson(Gamma) } }];
     const betas: [number, string, string][] = [];
     for (const { j, K: Kj } of received) {
@@ -74,7 +76,7 @@ export const round1: RoundSpec<PresignState, PresignOutput, PresignDeps> = {
         const beta = sampleSignedBits(ellPrime, ctx.rng);
         const s = randomZnStar(Nj, ctx.rng);
         const r = randomZnStar(Ni, ctx.rng);
-        const D = add(pkj, mulScalar(pkj, Kj, x), encryptSigned(pkj, -beta, s));
+        const D = add(pkj, mulScalar(pkj, Kj, x, scalarBits), encryptSigned(pkj, -beta, s));
         const F = encryptSigned(pki, beta, r, sc.sk);
         const statement = { N0: Nj, N1: Ni, C: Kj, D, Y: invert(F, Ni * Ni), X, rp: rpj };
         const proof = provePiAffG(GROUP, proofBinding(ctx.session, tag, self, j), statement, { x, y: -beta, rho: s, rhoY: invertSecret(r, Ni, ctx.rng) }, ctx.rng);
