@@ -11,6 +11,7 @@
 import { backendReady } from '@tessera/crypto/backend';
 import { UsageError, shorten, wantsHelp } from './args.ts';
 import type { CliContext, Command } from './command.ts';
+import { committeeCommand } from './commands/committee.ts';
 import { demoCommand } from './commands/demo-transport.ts';
 import { isprimeCommand } from './commands/isprime.ts';
 import { paillierCommand } from './commands/paillier.ts';
@@ -20,7 +21,7 @@ import { signalCommand } from './commands/signal.ts';
 import { simulateCommand } from './commands/simulate.ts';
 
 /** Every command, in help order. */
-export const COMMANDS: readonly Command[] = [isprimeCommand, primeCommand, paillierCommand, simulateCommand, demoCommand, signalCommand, partyCommand];
+export const COMMANDS: readonly Command[] = [isprimeCommand, primeCommand, paillierCommand, committeeCommand, simulateCommand, demoCommand, signalCommand, partyCommand];
 
 /** Exit codes. */
 export const EXIT = { ok: 0, failure: 1, usage: 2, interrupted: 130 } as const;
