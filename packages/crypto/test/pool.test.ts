@@ -1,7 +1,8 @@
 /**
  * The Node worker pool (`@tessera/crypto/pool`, worker_threads + Comlink): parallel prime
- * search with real workers, cancellation, progress, error propagation, shutdown and process
- * exit. The browser variant shares `pool-core.ts` and is exercised by the Playwright suite.
+ * search and proof verification with real workers, cancellation, progress, error
+ * propagation, shutdown and process exit. The browser variant shares `pool-core.ts` and is
+ * exercised by the Playwright suite.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
@@ -13,6 +14,9 @@ import type { PoolProgress } from '../src/pool/types.ts';
 import { isProbablePrime } from '../src/primality.ts';
 import { AbortError, FieldRangeError } from '../src/errors.ts';
 import { decrypt, encrypt } from '../src/paillier/index.ts';
+import { createSeededRng } from '../src/testing/seeded-rng.ts';
+import { verifyZkJobs, type ZkVerifyJob } from '../src/zk/dispatch.ts';
+import { oneJobPerKind } from './zk-fixtures.ts';
 
 const pool = createWorkerPool({ size: 2 });
 afterAll(() => pool.terminate());
@@ -71,6 +75,36 @@ describe('findPrimes on worker threads', () => {
       expect(seen[i]!.candidates).toBeGreaterThanOrEqual(seen[i - 1]!.candidates);
       expect(seen[i]!.found).toBeGreaterThanOrEqual(seen[i - 1]!.found);
     }
+  });
+});
+
+describe('proof verification on worker threads', () => {
+  it('gives the in-thread results, in job order, including a tampered proof reported with its field', async () => {
+    const jobs = oneJobPerKind(createSeededRng('pool verify'));
+    const pienc = jobs.find((j) => j.kind === 'pienc')! as Extract<ZkVerifyJob, { kind: 'pienc' }>;
+    const pimod = jobs.find((j) => j.kind === 'pimod')! as Extract<ZkVerifyJob, { kind: 'pimod' }>;
+    const tampered: ZkVerifyJob[] = [
+      { ...pienc, proof: { ...pienc.proof, z1: pienc.proof.z1 + 1n } },
+      { ...pimod, proof: { ...pimod.proof, x: pimod.proof.x.map((v, i) => (i === 5 ? v + 1n : v)) } },
+      { ...pienc, kind: 'nope' } as unknown as ZkVerifyJob,
+    ];
+    const all = [...jobs, ...tampered];
+    const inThread = verifyZkJobs(all);
+    const inPool = await pool.verifyZkJobs(all);
+    expect(inPool).toEqual(inThread);
+    expect(inPool.slice(0, jobs.length).every((r) => r.ok)).toBe(true);
+    const [enc, mod, unknown] = inPool.slice(jobs.length);
+    expect(enc).toMatchObject({ ok: false, kind: 'pienc', reason: 'invalid' });
+    expect(enc!.ok === false && enc!.field).toMatch(/^pienc\./);
+    expect(mod).toMatchObject({ ok: false, kind: 'pimod', reason: 'invalid', field: 'pimod.fourth-root[5]' });
+    expect(unknown).toMatchObject({ ok: false, reason: 'malformed', field: 'kind' });
+  });
+
+  it('rejects a job that cannot be sent to a worker instead of reporting it as a bad proof', async () => {
+    const [first] = oneJobPerKind(createSeededRng('pool verify clone'));
+    const unclonable = { ...first!, extra: () => 1 } as unknown as ZkVerifyJob;
+    await expect(pool.verifyZkJobs([unclonable])).rejects.toThrow(/clone/i);
+    expect(await pool.verifyZkJobs([first!])).toEqual([{ ok: true, kind: first!.kind }]);
   });
 });
 

@@ -1,12 +1,28 @@
 /**
  * Shared fixtures for the zk-*.test.ts files: 2048-bit Paillier–Blum moduli from the 1024-bit
  * safe primes extracted from taurusgroup/multi-party-sig (vectors/paillier/taurus-multi-party-sig-extracted),
- * session bindings, and helpers that check strict decoding and per-field soundness.
+ * session bindings, one valid verification job per proof kind, and helpers that check strict
+ * decoding and per-field soundness.
  */
 import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
+import { modPow } from '../src/backend/index.ts';
 import { CryptoError, FieldRangeError, FieldTypeError } from '../src/errors.ts';
+import { add, encryptWithNonce, mulScalar, paillierPublicKey } from '../src/paillier/index.ts';
+import { randomBelow, randomZnStar, type RandomSource } from '../src/rng.ts';
 import type { TranscriptBinding } from '../src/transcript.ts';
+import type { ZkVerifyJob } from '../src/zk/dispatch.ts';
+import { proveDleq, proveDleqZn } from '../src/zk/dleq.ts';
+import { ed25519Group, secp256k1Group } from '../src/zk/group.ts';
+import { CGGMP21_PARAMS } from '../src/zk/params.ts';
+import { provePiAffG } from '../src/zk/piaffg.ts';
+import { provePiEnc } from '../src/zk/pienc.ts';
+import { provePiFac } from '../src/zk/pifac.ts';
+import { provePiLogStar } from '../src/zk/pilogstar.ts';
+import { provePiMod } from '../src/zk/pimod.ts';
+import { provePiPrm } from '../src/zk/piprm.ts';
+import { generateRingPedersen } from '../src/zk/ring-pedersen.ts';
+import { proveSchnorr } from '../src/zk/schnorr.ts';
 
 interface TaurusConstant {
   file: string;
@@ -124,4 +140,52 @@ export function taurusRingPedersen(): { N: bigint; s: bigint; t: bigint; p: bigi
     const Q = get(file, q);
     return { N: P * Q, s: get(file, 's'), t: get(file, 't'), p: P, q: Q };
   });
+}
+
+/**
+ * One valid verification job per proof kind (zk/dispatch.ts), on the fixture moduli: the input
+ * of the dispatch and worker-pool tests.
+ */
+export function oneJobPerKind(rng: RandomSource): ZkVerifyJob[] {
+  const [k0, k1, k2] = taurusModuli();
+  const g = secp256k1Group;
+  const G = g.generator();
+  const x = randomBelow(g.order, rng);
+  const X = g.encode(g.multiply(G, x));
+  const H = g.multiply(G, 77n);
+  const dleqSt = { h: g.encode(H), X, Y: g.encode(g.multiply(H, x)) };
+  const ex = randomBelow(ed25519Group.order, rng);
+  const eX = ed25519Group.encode(ed25519Group.multiply(ed25519Group.generator(), ex));
+
+  const N0 = k0!.N;
+  const pk0 = paillierPublicKey(N0);
+  const pk1 = paillierPublicKey(k1!.N);
+  const { params: rp, secret } = generateRingPedersen(k2!.p, k2!.q, rng);
+  const N2 = N0 * N0;
+  const v = (3n ** 1001n) ** 2n % N2;
+  const c = (5n ** 999n) ** 4n % N2;
+  const share = (1n << 1500n) + 17n;
+  const znSt = { N: N0, g: v, h: c, X: modPow(v, share, N2), Y: modPow(c, share, N2), secretBits: 1600 };
+
+  const k = randomBelow(CGGMP21_PARAMS.q, rng);
+  const rho = randomZnStar(N0, rng);
+  const K = encryptWithNonce(pk0, k, rho);
+  const rhoY = randomZnStar(pk1.n, rng);
+  const y = 1234567n;
+  const rhoD = randomZnStar(N0, rng);
+  const D = add(pk0, mulScalar(pk0, K, x), encryptWithNonce(pk0, y, rhoD));
+  const affSt = { N0, N1: pk1.n, C: K, D, Y: encryptWithNonce(pk1, y, rhoY), X, rp };
+  const logSt = { N0, C: K, X: g.encode(g.multiply(G, k)), rp };
+
+  return [
+    { kind: 'schnorr', group: 'ed25519', binding: BINDING, statement: { X: eX }, proof: proveSchnorr(ed25519Group, BINDING, { X: eX }, ex, rng) },
+    { kind: 'dleq', group: 'secp256k1', binding: BINDING, statement: dleqSt, proof: proveDleq(g, BINDING, dleqSt, x, rng) },
+    { kind: 'dleq-zn', binding: BINDING, statement: znSt, proof: proveDleqZn(BINDING, znSt, share, rng) },
+    { kind: 'pimod', binding: BINDING, statement: { N: N0 }, proof: provePiMod(BINDING, { N: N0 }, k0!, rng) },
+    { kind: 'piprm', binding: BINDING, statement: rp, proof: provePiPrm(BINDING, rp, secret, rng) },
+    { kind: 'pifac', binding: BINDING, statement: { N0, rp }, proof: provePiFac(BINDING, { N0, rp }, k0!, rng) },
+    { kind: 'pienc', binding: BINDING, statement: { N0, K, rp }, proof: provePiEnc(BINDING, { N0, K, rp }, { k, rho }, rng) },
+    { kind: 'piaffg', group: 'secp256k1', binding: BINDING, statement: affSt, proof: provePiAffG(g, BINDING, affSt, { x, y, rho: rhoD, rhoY }, rng) },
+    { kind: 'pilogstar', group: 'secp256k1', binding: BINDING, statement: logSt, proof: provePiLogStar(g, BINDING, logSt, { x: k, rho }, rng) },
+  ];
 }

@@ -1,11 +1,13 @@
 /**
  * CGGMP21 aux-info (Fig. 6): a 3-party run with the Taurus safe-prime fixtures (every party
  * verifies every Π^prm, Π^mod and Π^fac), the v1 storage fixture, moduli below 2048 bits
- * refused, and blame for bad Π^prm, Π^mod and Π^fac. One full 3-party run is shared by the
- * tests (beforeAll); the negative runs use 2 parties to keep the file's time down.
+ * refused, and blame for bad Π^prm, Π^mod and Π^fac, also with the proofs verified on a worker
+ * pool. One full 3-party run is shared by the tests (beforeAll); the negative runs use 2 parties
+ * to keep the file's time down.
  */
 import { readFileSync } from 'node:fs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createWorkerPool } from '@tessera/crypto/pool';
 import { backendReady } from '@tessera/crypto/backend';
 import { CryptoError, FieldRangeError } from '@tessera/crypto/errors';
 import { generatePrime } from '@tessera/crypto/primes';
@@ -17,16 +19,21 @@ import { AUX_PROTOCOL, auxCommitmentOf, auxDecommitJson, createCggmpAuxSession, 
 import { auxDecommitFor } from '../src/cggmp/aux/index.ts';
 import { encodeAuxInfo, parseAuxInfo, type AuxInfo } from '../src/cggmp/keyshare.ts';
 import { checkPrimes, fixedPrimeSource } from '../src/cggmp/prime-source.ts';
+import { poolVerifier, type ZkVerifier } from '../src/cggmp/wire.ts';
 import { expectBlame, seeded, taurusPrimePairs } from './cggmp-fixtures.ts';
 
 const pairs = taurusPrimePairs();
+const pool = createWorkerPool({ size: 2 });
+afterAll(() => pool.terminate());
 
-async function runAux(n: number, seed: string, faults: (session: SessionId) => Fault[] = () => []): Promise<SimulationResult<AuxOutput>> {
+async function runAux(n: number, seed: string, faults: (session: SessionId) => Fault[] = () => [], verifier?: ZkVerifier): Promise<SimulationResult<AuxOutput>> {
   const rng = seeded(seed);
   const parties = partyRange(n);
   const ids = createIdentities(parties, rng);
   const session = newSessionId(rng);
-  const sessions = parties.map((p, k) => createCggmpAuxSession({ session, self: p, parties, primeSource: fixedPrimeSource([pairs[k]!]), auth: ids.auth.get(p)!, rng }));
+  const sessions = parties.map((p, k) =>
+    createCggmpAuxSession({ session, self: p, parties, primeSource: fixedPrimeSource([pairs[k]!]), auth: ids.auth.get(p)!, rng, ...(verifier ? { verifier } : {}) }),
+  );
   return runSimulation(sessions, { identities: ids, rng, faults: faults(session) });
 }
 
@@ -105,7 +112,10 @@ describe('CGGMP21 aux-info', () => {
     expect(a.evidence[0]!.detail).toMatch(/piprm\.equation\[5\]/);
   });
 
-  it('an invalid Π^mod and an invalid Π^fac each name their prover', async () => {
+  it.each([
+    ['in this thread', undefined],
+    ['on a worker pool', 'pool'],
+  ] as const)('an invalid Π^mod and an invalid Π^fac each name their prover (verified %s)', async (_where, mode) => {
     const res = await runAux(2, 'aux bad mod and fac', () => [
       tamperMessages({ from: 1 as PartyIndex, round: 3, kind: 'broadcast' }, (payload) => {
         const o = structuredClone(payload) as { mod: { x: string[] } };
@@ -118,7 +128,7 @@ describe('CGGMP21 aux-info', () => {
         o.fac[0]![1].z1 = z1.startsWith('-') ? z1.slice(1) : '-' + z1;
         return o as unknown as Json;
       }),
-    ]);
+    ], mode === 'pool' ? poolVerifier(pool) : undefined);
     const blamed1 = expectBlame(res, [2], [1], 'invalid-proof');
     expect(blamed1.evidence[0]!.detail).toMatch(/pimod\.fourth-root\[3\]/);
     const blamed2 = expectBlame(res, [1], [2], 'invalid-proof');

@@ -1,7 +1,8 @@
 /**
  * The platform-independent part of the worker pool: job scheduling, "first prime wins"
- * cancellation, progress aggregation, error re-creation and shutdown. `pool.node.ts` and
- * `pool.browser.ts` only supply a function that starts one worker.
+ * cancellation, progress aggregation, error re-creation, proof verification spread over the
+ * workers, and shutdown. `pool.node.ts` and `pool.browser.ts` only supply a function that
+ * starts one worker.
  *
  * A `findPrimes(count)` call starts one search per worker. Each time a worker finds a
  * prime not seen before it is kept, and the worker starts another search while fewer
@@ -22,10 +23,12 @@ import {
 } from '../errors.ts';
 import { generatePaillierKeyPair } from '../paillier/index.ts';
 import type { PaillierSecretKey } from '../paillier/index.ts';
+import type { ZkVerifyJob, ZkVerifyResult } from '../zk/dispatch.ts';
 import type {
   PoolPaillierKeyGenOptions,
   PoolPrimeOptions,
   PoolProgress,
+  PoolVerifyOptions,
   PrimeJobRequest,
   PrimeJobResult,
   PrimeProgress,
@@ -82,9 +85,14 @@ export function reviveWorkerError(r: { name: string; message: string; field?: st
   }
 }
 
+/** How a call on a worker ended: its value, its own rejection, or the worker stopping first. */
+type CallOutcome<T> = { readonly kind: 'done'; readonly value: T } | { readonly kind: 'failed'; readonly error: unknown } | { readonly kind: 'stopped'; readonly reason: Error };
+
 /** A worker slot: holds the current worker and starts a fresh one after a crash. */
 class Slot {
   private handle: WorkerHandle | undefined;
+  /** Calls in flight per worker (a worker is marked busy while it has any). */
+  private readonly busy = new WeakMap<WorkerHandle, number>();
   constructor(private readonly spawn: SpawnWorker) {}
 
   /** The live worker, started on first use or after the previous one stopped. */
@@ -99,20 +107,34 @@ class Slot {
     return this.handle;
   }
 
-  /** Runs one search on this slot's worker; rejects if the worker stops meanwhile. */
-  async run(jobId: number, request: PrimeJobRequest, onProgress: ((p: PrimeProgress) => void) | undefined): Promise<PrimeJobResult> {
+  /** Calls the worker, keeping it marked busy meanwhile; never rejects (see {@link CallOutcome}). */
+  async call<T>(f: (api: Remote<PrimeWorkerApi>) => Promise<T>): Promise<CallOutcome<T>> {
     const h = this.get();
-    h.setBusy(true);
+    const inFlight = this.busy.get(h) ?? 0;
+    this.busy.set(h, inFlight + 1);
+    if (inFlight === 0) h.setBusy(true);
     try {
-      const result = h.api.findPrime(jobId, request, onProgress ? proxy(onProgress) : undefined) as Promise<PrimeJobResult>;
-      const died = h.stopped.then((reason): never => {
-        throw reason;
-      });
-      died.catch(() => undefined); // only the race below observes it
+      const result = (async (): Promise<CallOutcome<T>> => {
+        try {
+          return { kind: 'done', value: await f(h.api) };
+        } catch (error) {
+          return { kind: 'failed', error };
+        }
+      })();
+      const died = h.stopped.then((reason): CallOutcome<T> => ({ kind: 'stopped', reason }));
       return await Promise.race([result, died]);
     } finally {
-      h.setBusy(false);
+      const left = (this.busy.get(h) ?? 1) - 1;
+      this.busy.set(h, left);
+      if (left === 0) h.setBusy(false);
     }
+  }
+
+  /** Runs one search on this slot's worker; rejects if the worker stops meanwhile. */
+  async run(jobId: number, request: PrimeJobRequest, onProgress: ((p: PrimeProgress) => void) | undefined): Promise<PrimeJobResult> {
+    const out = await this.call((api) => api.findPrime(jobId, request, onProgress ? proxy(onProgress) : undefined) as Promise<PrimeJobResult>);
+    if (out.kind === 'done') return out.value;
+    throw out.kind === 'failed' ? out.error : out.reason;
   }
 
   /** Asks the worker to stop job `jobId` (no-op if the worker is gone). */
@@ -141,6 +163,33 @@ function abortable(p: Promise<void>, signal: AbortSignal | undefined): Promise<v
       resolve();
     });
   });
+}
+
+/**
+ * Rough relative cost of verifying one proof of each kind (Π^mod and Π^prm run 80
+ * repetitions of a full-size exponentiation); jobs are handed out costliest first, so a
+ * batch ends with the cheap ones filling the gaps.
+ */
+const VERIFY_COST: Readonly<Record<string, number>> = Object.freeze({
+  pimod: 80,
+  piprm: 80,
+  pifac: 12,
+  piaffg: 8,
+  pilogstar: 3,
+  pienc: 3,
+  'dleq-zn': 3,
+  dleq: 1,
+  schnorr: 1,
+});
+
+function verifyCost(job: unknown): number {
+  const kind = job !== null && typeof job === 'object' ? (job as { kind?: unknown }).kind : undefined;
+  return typeof kind === 'string' && Object.hasOwn(VERIFY_COST, kind) ? VERIFY_COST[kind]! : 1;
+}
+
+/** Whether a value from a worker has the shape of a {@link ZkVerifyResult}. */
+function isVerifyResult(r: unknown): r is ZkVerifyResult {
+  return r !== null && typeof r === 'object' && typeof (r as { ok?: unknown }).ok === 'boolean' && typeof (r as { kind?: unknown }).kind === 'string';
 }
 
 /**
@@ -270,6 +319,40 @@ export function createPoolCore(spawn: SpawnWorker, size: number): WorkerPool {
         ...rest,
         findPrimes: (count, o) => pool.findPrimes(count, { bits: o.bits, kind: o.kind, signal: o.signal, onProgress }),
       });
+    },
+    async verifyZkJobs(jobs: readonly ZkVerifyJob[], opts: PoolVerifyOptions = {}): Promise<ZkVerifyResult[]> {
+      if (!Array.isArray(jobs)) throw new FieldTypeError('jobs', 'expected an array of verification jobs');
+      if (typeof opts !== 'object' || opts === null) throw new FieldTypeError('opts', 'expected an options object');
+      if (terminated) throw new AbortError('worker pool terminated');
+      const { signal } = opts;
+      throwIfAborted(signal);
+      const results: ZkVerifyResult[] = new Array<ZkVerifyResult>(jobs.length);
+      const order = jobs.map((_, i) => i).sort((a, b) => verifyCost(jobs[b]) - verifyCost(jobs[a]));
+      let next = 0;
+      let failure: Error | undefined;
+      /** One worker's loop: take the next job until none is left or something failed. */
+      const drain = async (slot: Slot): Promise<void> => {
+        while (failure === undefined && next < order.length) {
+          if (terminated) failure = new AbortError('worker pool terminated');
+          else if (signal?.aborted) failure = new AbortError('operation aborted', { cause: signal.reason });
+          if (failure) return;
+          const i = order[next++]!;
+          const out = await slot.call((api) => api.verifyZkJobs([jobs[i]!]) as Promise<ZkVerifyResult[]>);
+          if (out.kind === 'done') {
+            const r: unknown = out.value;
+            if (Array.isArray(r) && r.length === 1 && isVerifyResult(r[0])) results[i] = r[0];
+            else failure ??= new CryptoError('a worker answered with something that is not a verification result', 'pool');
+          } else if (out.kind === 'failed') {
+            failure ??= out.error instanceof Error ? out.error : new Error(String(out.error));
+          } else {
+            failure ??= terminated ? new AbortError('worker pool terminated', { cause: out.reason }) : out.reason;
+          }
+        }
+      };
+      const all = Promise.all(slots.slice(0, Math.min(slots.length, jobs.length)).map(drain)).then(() => undefined);
+      await abortable(all, signal);
+      if (failure) throw failure;
+      return results;
     },
     async terminate(): Promise<void> {
       terminated = true;

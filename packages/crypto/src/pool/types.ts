@@ -6,6 +6,9 @@
  */
 import type { GeneratePrimeOptions, PrimeKind } from '../primes.ts';
 import type { PaillierKeygenOptions, PaillierSecretKey } from '../paillier/index.ts';
+import type { ZkVerifyJob, ZkVerifyResult } from '../zk/dispatch.ts';
+
+export type { ZkVerifyJob, ZkVerifyResult } from '../zk/dispatch.ts';
 
 /** Progress of one prime search, as reported by `generatePrime`. */
 export interface PrimeProgress {
@@ -57,7 +60,16 @@ export type PoolPaillierKeyGenOptions = Omit<PaillierKeygenOptions, 'findPrimes'
   onProgress?: (p: PoolProgress) => void;
 };
 
-/** A pool of workers that search for primes in parallel. Same interface in browsers and Node. */
+/** Options of {@link WorkerPool.verifyZkJobs}. */
+export interface PoolVerifyOptions {
+  /** Stops handing out jobs and rejects with AbortError (jobs already in a worker finish there). */
+  signal?: AbortSignal;
+}
+
+/**
+ * A pool of workers that search for primes and verify proofs in parallel. Same interface in
+ * browsers and Node.
+ */
 export interface WorkerPool {
   /** Number of workers. */
   readonly size: number;
@@ -79,6 +91,22 @@ export interface WorkerPool {
    */
   generatePaillierKeyPair(opts?: PoolPaillierKeyGenOptions): Promise<PaillierSecretKey>;
   /**
+   * Verifies proofs described as plain data (`zk/dispatch.ts`) on the workers: each job goes
+   * to the next free worker (the costliest kinds first), which runs `await backendReady()`
+   * then `verifyZkJobs([job])`; results come back in job order, exactly as the in-thread
+   * `verifyZkJobs(jobs)` gives them (`{ ok: false, field, … }` for a failed check, never a
+   * rejection). Failures of the machinery itself reject the whole call instead of becoming
+   * results, so they can never be mistaken for a bad proof (and blamed on its prover).
+   * Unlike `findPrimes`, calls are not queued: they share the workers with whatever else
+   * runs there.
+   * @throws {FieldTypeError} if `jobs` is not an array.
+   * @throws {AbortError} if `opts.signal` aborts or the pool is terminated meanwhile.
+   * @throws {Error} if a worker dies during the call (the pool replaces it; later calls work),
+   * or a job cannot be sent to a worker (e.g. `DataCloneError`: not structured-clone-able).
+   * @throws {CryptoError} if a worker answers with something that is not a result.
+   */
+  verifyZkJobs(jobs: readonly ZkVerifyJob[], opts?: PoolVerifyOptions): Promise<ZkVerifyResult[]>;
+  /**
    * Ends every worker. A pending `findPrimes` rejects with `AbortError`; later calls
    * reject. Idempotent.
    */
@@ -97,7 +125,7 @@ export type PrimeJobResult =
   | { kind: 'aborted' }
   | { kind: 'error'; name: string; message: string; field?: string };
 
-/** The object each worker exposes through Comlink. */
+/** The object each worker exposes through Comlink (prime search and proof verification). */
 export interface PrimeWorkerApi {
   /**
    * Searches for one prime; resolves when found, cancelled or failed. `onProgress`, when
@@ -106,4 +134,9 @@ export interface PrimeWorkerApi {
   findPrime(jobId: number, request: PrimeJobRequest, onProgress?: (p: PrimeProgress) => void): Promise<PrimeJobResult>;
   /** Aborts job `jobId` if it is running (the search stops at its next yield). */
   cancel(jobId: number): void;
+  /**
+   * Waits for the arithmetic backend, then verifies the jobs in order with `verifyZkJobs`
+   * (never rejects for a bad proof or job: failures are results).
+   */
+  verifyZkJobs(jobs: readonly ZkVerifyJob[]): Promise<ZkVerifyResult[]>;
 }

@@ -1,7 +1,10 @@
 /**
- * The prime-search service that runs inside each pool worker (Web Worker or Node
- * worker thread). It is transport-free: `prime.worker.ts` / `prime.worker.node.ts` expose
- * it through Comlink, and tests may call it directly.
+ * The prime-search and proof-verification service that runs inside each pool worker (Web
+ * Worker or Node worker thread). It is transport-free: `prime.worker.ts` /
+ * `prime.worker.node.ts` expose it through Comlink, and tests may call it directly.
+ *
+ * Verification loads the proof suite (`zk/dispatch.ts`) on first use, so a worker that only
+ * searches primes never loads it.
  *
  * Every job owns an `AbortController`; `cancel(jobId)` aborts it and `generatePrime`,
  * which yields to the event loop between candidates, stops at its next yield. Results and
@@ -13,6 +16,7 @@ import { releaseProxy } from 'comlink';
 import { backendReady } from '../backend/index.ts';
 import { AbortError } from '../errors.ts';
 import { generatePrime } from '../primes.ts';
+import type { ZkVerifyJob, ZkVerifyResult } from '../zk/dispatch.ts';
 import type { PrimeJobRequest, PrimeJobResult, PrimeProgress, PrimeWorkerApi } from './types.ts';
 
 /** Minimum interval between two progress messages of one job, in milliseconds. */
@@ -52,9 +56,12 @@ function describeError(e: unknown): PrimeJobResult {
   return { kind: 'error', name: 'Error', message: String(e) };
 }
 
+/** `verifyZkJobs` of the proof suite, imported on first use. */
+let dispatch: Promise<typeof import('../zk/dispatch.ts')> | undefined;
+
 /**
  * Creates the worker-side API: one running prime search per `findPrime` call, each
- * cancellable by id.
+ * cancellable by id, and batch proof verification.
  */
 export function createPrimeWorkerApi(): PrimeWorkerApi {
   const jobs = new Map<number, AbortController>();
@@ -94,6 +101,12 @@ export function createPrimeWorkerApi(): PrimeWorkerApi {
     },
     cancel(jobId: number): void {
       jobs.get(jobId)?.abort(new AbortError('prime search cancelled by the pool'));
+    },
+    async verifyZkJobs(list: readonly ZkVerifyJob[]): Promise<ZkVerifyResult[]> {
+      await backendReady(); // verification exponentiates on the WebAssembly backend
+      dispatch ??= import('../zk/dispatch.ts');
+      const { verifyZkJobs } = await dispatch;
+      return verifyZkJobs(Array.isArray(list) ? list : []);
     },
   };
 }

@@ -2,7 +2,8 @@
  * `simulateCggmp`: a whole CGGMP21 lifecycle in the in-memory simulator through the real
  * rounds — key generation among parties 1..n, aux-info (each party's safe primes from the
  * prime source: the worker pool by default), presigning by parties 1..t, and signing the
- * SHA-256 (or Keccak-256) digest of the message. The result is what
+ * SHA-256 (or Keccak-256) digest of the message. When a worker pool is available (the
+ * default one, or the caller's), aux-info and presigning verify received proofs on it. The result is what
  * `tessera simulate cggmp … --json` prints: the 33-byte compressed public key and r, s as
  * 32-byte lower-case hex (low-S), with the recovery id v. The signature is checked with
  * @noble/curves before it is returned.
@@ -21,9 +22,10 @@ import { messageDigest, verifyEcdsaDigest, type EcdsaHash, type EcdsaSignature }
 import { createCggmpKeygenSession } from './keygen/index.ts';
 import { validateKeyShare, type AuxInfo, type CggmpKeyShare, type CoreShare } from './keyshare.ts';
 import { createCggmpPresignSession, type Presignature } from './presign/index.ts';
+import type { WorkerPool } from '@tessera/crypto/pool';
 import type { PrimeSource } from './prime-source.ts';
 import { createCggmpSignSession } from './sign/index.ts';
-import type { ZkVerifier } from './wire.ts';
+import { poolVerifier, type ZkVerifier } from './wire.ts';
 
 /** Largest committee `simulateCggmp` accepts (aux-info work grows with n²). */
 export const MAX_SIMULATED_CGGMP_PARTIES = 16;
@@ -41,7 +43,15 @@ export interface SimulateCggmpOptions {
    * searching 1024-bit safe primes (terminated afterwards).
    */
   readonly primeSource?: PrimeSource;
-  /** Where proofs are verified (default: this thread). */
+  /**
+   * A worker pool (not terminated here): searches the primes when no `primeSource` is given,
+   * and verifies proofs unless a `verifier` is given.
+   */
+  readonly pool?: WorkerPool;
+  /**
+   * Where proofs are verified. Default: on the worker pool when there is one (`pool`, or the
+   * two-worker pool started when neither `pool` nor `primeSource` is given), else in this thread.
+   */
   readonly verifier?: ZkVerifier;
   /** Randomness (default: the system RNG). */
   readonly rng?: RandomSource;
@@ -117,12 +127,16 @@ export async function simulateSign(shares: readonly CggmpKeyShare[], presigs: re
   return collect(res, 'signing')[0]!.signature;
 }
 
-/** A prime source backed by a fresh two-worker pool; `close` terminates it. */
-async function defaultPrimeSource(): Promise<{ source: PrimeSource; close(): Promise<void> }> {
+/** A fresh two-worker pool (the default for safe-prime search and proof verification). */
+async function defaultPool(): Promise<WorkerPool> {
   const { createWorkerPool } = await import('@tessera/crypto/pool');
+  return createWorkerPool({ size: 2 });
+}
+
+/** The prime source of `pool`. */
+async function poolSource(pool: WorkerPool): Promise<PrimeSource> {
   const { poolPrimeSource } = await import('./prime-source.ts');
-  const pool = createWorkerPool({ size: 2 });
-  return { source: poolPrimeSource(pool), close: () => pool.terminate() };
+  return poolPrimeSource(pool);
 }
 
 /**
@@ -142,18 +156,21 @@ export async function simulateCggmp(opts: SimulateCggmpOptions): Promise<Simulat
   const ids = createIdentities(parties, rng);
 
   const cores = await simulateKeygen(opts.threshold, parties, ids, rng);
-  let primes: { source: PrimeSource; close(): Promise<void> } | undefined;
-  let auxes: AuxInfo[];
+  const ownPool = !opts.pool && !opts.primeSource ? await defaultPool() : undefined;
+  let sig: EcdsaSignature;
+  let shares: CggmpKeyShare[];
   try {
-    primes = opts.primeSource ? { source: opts.primeSource, close: async () => {} } : await defaultPrimeSource();
-    auxes = await simulateAux(parties, primes.source, ids, rng, opts.verifier);
+    const pool = opts.pool ?? ownPool;
+    const source = opts.primeSource ?? (await poolSource(pool!));
+    const verifier = opts.verifier ?? (pool ? poolVerifier(pool) : undefined);
+    const auxes: AuxInfo[] = await simulateAux(parties, source, ids, rng, verifier);
+    shares = cores.map((c, k) => validateKeyShare(c, auxes[k]!));
+    const signing = shares.slice(0, opts.threshold);
+    const presigs = await simulatePresign(signing, ids, rng, verifier);
+    sig = await simulateSign(signing, presigs, digest, ids, rng);
   } finally {
-    await primes?.close();
+    await ownPool?.terminate();
   }
-  const shares = cores.map((c, k) => validateKeyShare(c, auxes[k]!));
-  const signing = shares.slice(0, opts.threshold);
-  const presigs = await simulatePresign(signing, ids, rng, opts.verifier);
-  const sig = await simulateSign(signing, presigs, digest, ids, rng);
   const publicKey = shares[0]!.core.publicKey;
   if (!verifyEcdsaDigest(publicKey, digest, sig)) throw new InternalError('final signature does not verify');
   return {

@@ -3,8 +3,8 @@
  * lower-case hex) and in round states (minimal hex), Paillier ciphertexts checked on arrival,
  * the Fiat–Shamir binding of every proof (session, protocol step and extra context hashed into
  * the transcript's session id, with the prover's index), the {@link ZkVerifier} through which
- * rounds verify received proofs (in-thread by default, a worker pool in production), and the
- * conversion of failed verifications into blame.
+ * rounds verify received proofs (in-thread by default; {@link poolVerifier} spreads them over a
+ * worker pool), and the conversion of failed verifications into blame.
  * @module
  */
 import { bitLength } from '@tessera/crypto/bytes';
@@ -13,6 +13,7 @@ import { gcd } from '@tessera/crypto/modular';
 import { readUnsigned, hexUnsigned } from '@tessera/crypto/zk/codec';
 import { verifyZkJobs, type ZkVerifyJob, type ZkVerifyResult } from '@tessera/crypto/zk/dispatch';
 import type { TranscriptBinding } from '@tessera/crypto/transcript';
+import type { WorkerPool } from '@tessera/crypto/pool';
 import type { Json } from '../engine/codec.ts';
 import { ProtocolAbort, type Evidence } from '../engine/errors.ts';
 import { sessionHash, type HashPart } from '../engine/hash.ts';
@@ -84,6 +85,20 @@ export type ZkVerifier = (jobs: readonly ZkVerifyJob[]) => Promise<readonly ZkVe
 
 /** The default {@link ZkVerifier}: verifies in the calling thread. */
 export const inlineVerifier: ZkVerifier = async (jobs) => verifyZkJobs(jobs);
+
+/**
+ * A {@link ZkVerifier} that verifies on a worker pool (`@tessera/crypto/pool`): a round's proofs
+ * from several parties (aux-info's Π^prm, Π^mod, Π^fac; presigning's Π^enc, Π^aff-g, Π^log*)
+ * run in parallel, one job per free worker, with the same results as {@link inlineVerifier}.
+ * A failure of the pool itself (terminated, a worker died) rejects: the round then fails with
+ * that error and nobody is blamed.
+ * @example
+ * const pool = createWorkerPool({ size: 2 });
+ * createCggmpAuxSession({ …, verifier: poolVerifier(pool) });
+ */
+export function poolVerifier(pool: Pick<WorkerPool, 'verifyZkJobs'>): ZkVerifier {
+  return (jobs) => pool.verifyZkJobs(jobs);
+}
 
 /** A proof to verify, with who made it and which message carried it. */
 export interface BlameJob {
