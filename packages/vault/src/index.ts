@@ -1,0 +1,14 @@
+/**
+ * @tessera/vault: a party's key shares, nonce ledger, audit log and session snapshots in an
+ * encrypted IndexedDB vault, opened by passphrase (Argon2id) or WebAuthn PRF unlock methods.
+ * @module
+ */
+export { openVault, Vault, VAULT_STORES, VAULT_DB_VERSION, FROST_SHARE_TYPE, CGGMP_SHARE_TYPE } from './vault.ts';
+export type { VaultOptions, VaultStore, MethodInfo, ShareRecord, AuditReport, BackupOptions } from './vault.ts';
+export { passphraseMethod, webauthnPrfMethod } from './wrappers.ts';
+export type { KeyWrapper, WrappedKey, UnlockMethod, PassphraseMethodOptions, PrfMethodOptions } from './wrappers.ts';
+export { DEFAULT_ARGON2, checkArgon2Params, derivePassphraseKey } from './kdf.ts';
+export type { Argon2Params } from './kdf.ts';
+export { VaultUnlockError, VaultIntegrityError, VaultStateError } from './errors.ts';
+export type { UnlockFailure, VaultStateReason } from './errors.ts';
+export type { AuditEntry, AuditKind, AuditDetails } from './audit.ts';
