@@ -807,7 +807,8 @@ export class Vault {
     const header = { format: BACKUP_FORMAT, version: 1, vaultId: this.#id(), kdf: { alg: 'argon2id', t: kdf.t, m: kdf.m, p: kdf.p }, salt: bytesToHex(salt) };
     const aad = enc.encode(canonicalJson(header));
     const secret = await derivePassphraseKey(passphrase, salt, kdf);
-    const [kb, check] = hkdfSplit(secret, salt, aad, ['tessera/vault/backup-key/v1', 'tessera/vault/backup-check/v1']) as [Uint8Array, Uint8Array];
+    const [kb] = hkdfSplit(secret, salt, aad, ['tessera/vault/backup-key/v1']) as [Uint8Array];
+    const [check] = hkdfSplit(secret, salt, new Uint8Array(0), ['tessera/vault/backup-check/v1']) as [Uint8Array];
     secret.fill(0);
     try {
       const s = await seal(await importAesKey(kb), enc.encode(toTaggedJson(dump)), aad, this.#rng);
@@ -844,7 +845,8 @@ export class Vault {
     }
     const aad = enc.encode(canonicalJson(o.header as Json));
     const secret = await derivePassphraseKey(passphrase, salt, kdf);
-    const [kb, check2] = hkdfSplit(secret, salt, aad, ['tessera/vault/backup-key/v1', 'tessera/vault/backup-check/v1']) as [Uint8Array, Uint8Array];
+    const [kb] = hkdfSplit(secret, salt, aad, ['tessera/vault/backup-key/v1']) as [Uint8Array];
+    const [check2] = hkdfSplit(secret, salt, new Uint8Array(0), ['tessera/vault/backup-check/v1']) as [Uint8Array];
     secret.fill(0);
     let pt: Uint8Array | undefined;
     try {

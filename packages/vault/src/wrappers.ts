@@ -10,10 +10,12 @@
  *   (CKA_SENSITIVE, non-extractable) doing the GCM wrap itself.
  *
  * The two software methods derive, with HKDF-SHA256 over the secret (salt = the record's
- * random salt, info = label ‖ AAD binding vault id and method id), a wrapping key and a
- * separate 32-byte check value stored in the record. A wrong secret is recognised by the check
- * value (→ `VaultUnlockError`) and an altered wrapped key by the GCM tag failing under a
- * correct check value (→ `VaultIntegrityError`). The check value gives a guesser nothing the
+ * random salt), a wrapping key (info = label ‖ AAD binding vault id and method id) and a
+ * separate 32-byte check value (info = its own label only) stored in the record. A wrong
+ * secret is recognised by the check value (→ `VaultUnlockError`); an altered wrapped key, or
+ * a record moved to another vault or method id, by the GCM tag failing under a correct check
+ * value (→ `VaultIntegrityError`). An altered salt or KDF parameter changes the derived secret
+ * and so reads as a wrong secret. The check value gives a guesser nothing the
  * GCM tag would not: both cost one KDF evaluation per guess.
  * @module
  */
@@ -66,7 +68,8 @@ const CHECK_LABEL = 'tessera/vault/check/v1';
 /** Seals `dataKey` under keys derived from `secret` (see module doc). */
 async function wrapWithSecret(kind: string, params: Record<string, number | string>, secret: Uint8Array, salt: Uint8Array, dataKey: Uint8Array, aad: Uint8Array, rng?: RandomSource): Promise<WrappedKey> {
   assertBytes('dataKey', dataKey, 32);
-  const [kw, check] = hkdfSplit(secret, salt, aad, [WRAP_LABEL, CHECK_LABEL]) as [Uint8Array, Uint8Array];
+  const [kw] = hkdfSplit(secret, salt, aad, [WRAP_LABEL]) as [Uint8Array];
+  const [check] = hkdfSplit(secret, salt, new Uint8Array(0), [CHECK_LABEL]) as [Uint8Array];
   try {
     const key = await importAesKey(kw);
     const s = await seal(key, dataKey, aad, rng);
@@ -78,7 +81,8 @@ async function wrapWithSecret(kind: string, params: Record<string, number | stri
 
 /** Opens a blob sealed by {@link wrapWithSecret}. */
 async function unwrapWithSecret(secret: Uint8Array, blob: WrappedKey, aad: Uint8Array): Promise<Uint8Array> {
-  const [kw, check] = hkdfSplit(secret, blob.salt, aad, [WRAP_LABEL, CHECK_LABEL]) as [Uint8Array, Uint8Array];
+  const [kw] = hkdfSplit(secret, blob.salt, aad, [WRAP_LABEL]) as [Uint8Array];
+  const [check] = hkdfSplit(secret, blob.salt, new Uint8Array(0), [CHECK_LABEL]) as [Uint8Array];
   try {
     if (!(blob.check instanceof Uint8Array) || !equalBytes(check, blob.check)) throw new VaultUnlockError('', 'wrong-secret');
     const key = await importAesKey(kw);

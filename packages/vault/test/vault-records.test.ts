@@ -104,6 +104,14 @@ describe('vault records', () => {
     }
   });
 
+  it('a wrapped key copied to another method id is an integrity error (AAD binds the method id)', async () => {
+    const { vault, name } = await newVault('wk-moved');
+    vault.lock();
+    await tamper(name, 'wrappedKeys', 'passphrase', (v) => ({ ...v, id: 'passphrase-2' }), 'passphrase-2');
+    await expect(vault.unlock(pass(PW, 'passphrase-2'))).rejects.toMatchObject({ name: 'VaultIntegrityError', record: 'wrappedKeys/passphrase-2' });
+    vault.close();
+  });
+
   it('an altered record of another unlock method is detected at unlock (HMAC)', async () => {
     const { vault, name } = await newVault('wk-other');
     await vault.addMethod(pass(PW), webauthnPrfMethod(new Uint8Array(32).fill(1), { credentialId: 'c1' }));
