@@ -135,6 +135,9 @@ const SESSION_TYPE = 'tessera/runner-record';
 const NONCE_TYPE = 'tessera/secret-nonce';
 const BACKUP_FORMAT = 'tessera/vault-backup';
 
+/** Every write commits with strict durability (flushed to disk before the transaction completes). */
+const STRICT: IDBTransactionOptions = { durability: 'strict' };
+
 const enc = new TextEncoder();
 const dec = new TextDecoder('utf-8', { fatal: true });
 
@@ -283,14 +286,14 @@ export class Vault {
     const head = (await this.#db.get('meta', 'auditHead')) as AuditHead | undefined;
     if (!head) return;
     const tag = await mac(this.#keys.macKey, checkpointMessage(this.#id(), head));
-    const tx = this.#db.transaction('meta', 'readwrite');
+    const tx = this.#db.transaction('meta', 'readwrite', STRICT);
     const cur = (await tx.store.get('auditCheckpoint')) as CheckpointRecord | undefined;
     if (!cur || cur.seq < head.seq) await tx.store.put({ seq: head.seq, hash: head.hash, mac: tag } satisfies CheckpointRecord, 'auditCheckpoint');
     await tx.done;
   }
 
   async #audit(kind: AuditKind, details: AuditDetails): Promise<void> {
-    const tx = this.#db.transaction(['meta', 'audit'], 'readwrite') as unknown as AnyTx;
+    const tx = this.#db.transaction(['meta', 'audit'], 'readwrite', STRICT) as unknown as AnyTx;
     await this.#appendInTx(tx, kind, details);
     await tx.done;
     await this.#checkpoint();
@@ -322,7 +325,7 @@ export class Vault {
     } finally {
       raw.fill(0);
     }
-    const tx = this.#db.transaction([...VAULT_STORES], 'readwrite') as unknown as AnyTx;
+    const tx = this.#db.transaction([...VAULT_STORES], 'readwrite', STRICT) as unknown as AnyTx;
     if ((await tx.objectStore('meta').get('vault')) !== undefined) {
       tx.abort();
       await tx.done.catch(() => undefined);
@@ -433,7 +436,7 @@ export class Vault {
     } finally {
       raw.fill(0);
     }
-    const tx = this.#db.transaction(['wrappedKeys', 'meta', 'audit'], 'readwrite') as unknown as AnyTx;
+    const tx = this.#db.transaction(['wrappedKeys', 'meta', 'audit'], 'readwrite', STRICT) as unknown as AnyTx;
     if ((await tx.objectStore('wrappedKeys').get(added.id)) !== undefined) {
       tx.abort();
       await tx.done.catch(() => undefined);
@@ -451,7 +454,7 @@ export class Vault {
    */
   async removeMethod(id: string): Promise<void> {
     this.#unlockedKeys();
-    const tx = this.#db.transaction(['wrappedKeys', 'meta', 'audit'], 'readwrite') as unknown as AnyTx;
+    const tx = this.#db.transaction(['wrappedKeys', 'meta', 'audit'], 'readwrite', STRICT) as unknown as AnyTx;
     const store = tx.objectStore('wrappedKeys');
     const fail = async (e: Error): Promise<never> => {
       tx.abort();
@@ -491,7 +494,7 @@ export class Vault {
     const revision = (prev?.revision ?? 0) + 1;
     const rec = await this.#sealRecord(store, id, type, revision, plaintext);
     const stores: VaultStore[] = event ? [store, 'meta', 'audit'] : [store];
-    const tx = this.#db.transaction(stores, 'readwrite') as unknown as AnyTx;
+    const tx = this.#db.transaction(stores, 'readwrite', STRICT) as unknown as AnyTx;
     const cur = (await tx.objectStore(store).get(id)) as SealedRecord | undefined;
     if ((cur?.revision ?? 0) !== revision - 1) {
       tx.abort();
@@ -542,7 +545,7 @@ export class Vault {
   /** Deletes a share (logged). @throws {VaultStateError} if locked. */
   async deleteShare(id: string): Promise<void> {
     this.#unlockedKeys();
-    const tx = this.#db.transaction(['shares', 'meta', 'audit'], 'readwrite') as unknown as AnyTx;
+    const tx = this.#db.transaction(['shares', 'meta', 'audit'], 'readwrite', STRICT) as unknown as AnyTx;
     await tx.objectStore('shares').delete(id);
     await this.#appendInTx(tx, 'share-deleted', { share: id });
     await tx.done;
@@ -614,7 +617,7 @@ export class Vault {
   async #consume(keyId: string, nonceId: string): Promise<void> {
     checkId('keyId', keyId);
     checkId('nonceId', nonceId);
-    const tx = this.#db.transaction(['nonces', 'nonceSecrets'], 'readwrite');
+    const tx = this.#db.transaction(['nonces', 'nonceSecrets'], 'readwrite', STRICT);
     const k = [keyId, nonceId];
     if ((await tx.objectStore('nonces').get(k)) !== undefined) {
       tx.abort();
@@ -628,7 +631,7 @@ export class Vault {
 
   async #nextCounter(keyId: string): Promise<bigint> {
     checkId('keyId', keyId);
-    const tx = this.#db.transaction('counters', 'readwrite');
+    const tx = this.#db.transaction('counters', 'readwrite', STRICT);
     const cur = (await tx.store.get(keyId)) as bigint | undefined;
     const c = (typeof cur === 'bigint' ? cur : 0n) + 1n;
     await tx.store.put(c, keyId);
@@ -651,7 +654,7 @@ export class Vault {
     assertBytes('secret', secret);
     const rid = `${keyId}/${nonceId}`;
     const rec = await this.#sealRecord('nonceSecrets', rid, NONCE_TYPE, 1, secret);
-    const tx = this.#db.transaction(['nonces', 'nonceSecrets'], 'readwrite');
+    const tx = this.#db.transaction(['nonces', 'nonceSecrets'], 'readwrite', STRICT);
     const k = [keyId, nonceId];
     const used = (await tx.objectStore('nonces').get(k)) !== undefined;
     const present = (await tx.objectStore('nonceSecrets').get(k)) !== undefined;
@@ -676,7 +679,7 @@ export class Vault {
     checkId('nonceId', nonceId);
     this.#unlockedKeys();
     const k = [keyId, nonceId];
-    const tx = this.#db.transaction(['nonces', 'nonceSecrets', 'meta', 'audit'], 'readwrite') as unknown as AnyTx;
+    const tx = this.#db.transaction(['nonces', 'nonceSecrets', 'meta', 'audit'], 'readwrite', STRICT) as unknown as AnyTx;
     const fail = async (e: Error): Promise<never> => {
       tx.abort();
       await tx.done.catch(() => undefined);
@@ -869,7 +872,7 @@ export class Vault {
     const meta = dump.meta!.find(([k]) => k === 'vault')?.[1] as VaultMeta | undefined;
     if (!meta || meta.vaultId !== vaultId) throw bad('backup vault id mismatch');
     verifyAuditEntries(vaultId, dump.audit!, dump.meta!.find(([k]) => k === 'auditHead')?.[1]);
-    const tx = this.#db.transaction([...VAULT_STORES], 'readwrite') as unknown as AnyTx;
+    const tx = this.#db.transaction([...VAULT_STORES], 'readwrite', STRICT) as unknown as AnyTx;
     for (const s of VAULT_STORES) {
       if ((await tx.objectStore(s).count()) !== 0) {
         tx.abort();

@@ -1,13 +1,13 @@
 /**
  * WebAuthn PRF glue: base64url, the PRF input, the create/get option builders, and PRF output
- * extraction from a stub CredentialsContainer (the real authenticator is exercised in e2e).
+ * extraction from a fake CredentialsContainer (the real authenticator is exercised in e2e).
  */
 import { describe, expect, it } from 'vitest';
 import { buildPrfCreationOptions, buildPrfRequestOptions, fromBase64Url, getPrfOutput, prfInput, toBase64Url } from '../src/webauthn.ts';
 
 const challenge = new Uint8Array(32).fill(7);
 
-function stub(result: unknown): CredentialsContainer {
+function fakeCredentials(result: unknown): CredentialsContainer {
   return {
     get: async () => result,
     create: async () => null,
@@ -54,11 +54,11 @@ describe('webauthn PRF glue', () => {
   it('extracts the 32-byte PRF output and refuses a missing one', async () => {
     const first = new Uint8Array(32).fill(0xee).buffer;
     const args = { rpId: 'localhost', credentialId: 'AQID', challenge, prfContext: 'vault-a' };
-    const ok = stub({ getClientExtensionResults: () => ({ prf: { results: { first } } }) });
+    const ok = fakeCredentials({ getClientExtensionResults: () => ({ prf: { results: { first } } }) });
     expect(await getPrfOutput(args, ok)).toEqual(new Uint8Array(32).fill(0xee));
-    await expect(getPrfOutput(args, stub({ getClientExtensionResults: () => ({}) }))).rejects.toThrow(/PRF/);
-    await expect(getPrfOutput(args, stub(null))).rejects.toThrow(/PRF/);
-    const short = stub({ getClientExtensionResults: () => ({ prf: { results: { first: new Uint8Array(16).buffer } } }) });
+    await expect(getPrfOutput(args, fakeCredentials({ getClientExtensionResults: () => ({}) }))).rejects.toThrow(/PRF/);
+    await expect(getPrfOutput(args, fakeCredentials(null))).rejects.toThrow(/PRF/);
+    const short = fakeCredentials({ getClientExtensionResults: () => ({ prf: { results: { first: new Uint8Array(16).buffer } } }) });
     await expect(getPrfOutput(args, short)).rejects.toThrow(/PRF/);
   });
 });
