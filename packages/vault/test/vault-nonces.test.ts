@@ -6,6 +6,7 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { NonceReuseError } from '@tessera/protocols/engine/errors';
+import type { PresignatureLedger } from '@tessera/protocols/cggmp/sign';
 import { openVault } from '../src/index.ts';
 import { newVault, pass, raw, flip } from './helpers.ts';
 
@@ -39,6 +40,14 @@ describe('vault nonce ledger', () => {
     expect(results.filter((r) => r.status === 'rejected').every((r) => (r as PromiseRejectedResult).reason instanceof NonceReuseError)).toBe(true);
     vault.close();
     other.close();
+  });
+
+  it('serves as the CGGMP presignature ledger (same interface)', async () => {
+    const { vault } = await newVault('presig');
+    const ledger: PresignatureLedger = vault.nonceLedger;
+    await ledger.consume('cggmp-key', 'presig-1');
+    await expect(ledger.consume('cggmp-key', 'presig-1')).rejects.toBeInstanceOf(NonceReuseError);
+    vault.close();
   });
 
   it('counters are strictly increasing per key and durable', async () => {
