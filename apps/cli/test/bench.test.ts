@@ -1,7 +1,8 @@
 /**
  * The benchmark's command line (not its figures: performance is never asserted in tests):
  * `--json` prints only the JSON array with the agreed fields, a leading `--` from pnpm is
- * ignored, and bad arguments exit with code 2 and one line.
+ * ignored, a CGGMP21 entry runs with its DKLs23 anchor, and bad arguments exit with code 2
+ * and one line.
  */
 import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
@@ -29,6 +30,28 @@ describe('pnpm bench', () => {
       expect(e.anchorMs).toBeGreaterThan(0);
       expect(e.ratio).toBeCloseTo((e.ms as number) / (e.anchorMs as number), 2);
     }
+  });
+
+  it('runs a CGGMP21 entry (2-of-2, --quick) beside its DKLs23 anchor, in the same JSON shape', async () => {
+    const r = await runBench(['--json', '--quick', '--only', 'cggmp-sign-2-2']);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as Record<string, unknown>[];
+    expect(out).toHaveLength(1);
+    const [e] = out;
+    expect(Object.keys(e!).sort()).toEqual(['anchor', 'anchorMs', 'ms', 'name', 'ratio']);
+    expect(e!.name).toBe('cggmp-sign-2-2');
+    expect(e!.anchor).toBe('dkls23-sign-online-2-2');
+    expect(e!.ms).toBeGreaterThan(0);
+    expect(e!.anchorMs).toBeGreaterThan(0);
+    expect(e!.ratio).toBeCloseTo((e!.ms as number) / (e!.anchorMs as number), 2);
+  });
+
+  it('threshold Paillier: the combination entry cross-checks against paillier-bigint and reports it as the anchor', async () => {
+    const r = await runBench(['--json', '--quick', '--only', 'tpaillier-combine-2048']);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as Record<string, unknown>[];
+    expect(out.map((e) => [e.name, e.anchor])).toEqual([['tpaillier-combine-2048', 'paillier-bigint']]);
+    expect(out[0]!.ms).toBeGreaterThan(0);
   });
 
   it('prints a table by default', async () => {

@@ -13,6 +13,7 @@
  * | `paillier-encrypt-2048`, `paillier-decrypt-2048` | `encrypt` / CRT `decrypt` | paillier-bigint with the same N, g = N + 1, p and q |
  * | `signal-load-SxP-msg`/`-p99`, `frost-webrtc-2-3`, `frost-mailbox-2-3` | signal server under load; FROST over WebRTC and mailbox (./transport.ts) | a plain ws relay; the in-memory simulator |
  * | `frost-dkg-T-N`, `frost-sign-T-N` | DKG / signing through the protocol engine and simulator (./frost.ts) | the same ceremonies as direct @noble/curves FROST calls |
+ * | `cggmp-aux-T-N`, `cggmp-presign-sign-T-N`, `cggmp-sign-T-N`, `cggmp-aux-search-2-3` | CGGMP21 per-party compute through the engine and simulator (./cggmp.ts) | DKLs23 in WebAssembly (`dkls23-keygen-T-N`, `dkls23-sign-T-N`, `dkls23-sign-online-T-N`) |
  *
  * A DH key generation with a given private key is exactly one modular exponentiation
  * g^x mod p, done by OpenSSL's constant-time Montgomery ladder (`BN_mod_exp_mont_consttime`);
@@ -28,6 +29,7 @@ import type { WorkerPool } from '@tessera/crypto/pool';
 import { generatePrime } from '@tessera/crypto/primes';
 import { invert } from '@tessera/crypto/modular';
 import { randomBelow, randomBits, randomZnStar } from '@tessera/crypto/rng';
+import { CGGMP_CASES } from './cggmp.ts';
 import { FROST_CASES } from './frost.ts';
 import { TRANSPORT_CASES } from './transport.ts';
 import { TPAILLIER_CASES } from './tpaillier.ts';
@@ -238,6 +240,7 @@ export const CASES: readonly BenchCase[] = [
   keygenCase,
   keygenPoolCase,
   ...FROST_CASES,
+  ...CGGMP_CASES,
   ...TRANSPORT_CASES,
   ...TPAILLIER_CASES,
 ];

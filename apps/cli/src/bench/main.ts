@@ -3,7 +3,7 @@
  * same process (OpenSSL through node:crypto, plain V8 BigInt, paillier-bigint) and prints
  * each figure with its ratio to the anchor (ratio = ours / anchor; below 1 is faster).
  *
- *   pnpm bench                       table on stdout (about 3-4 minutes on 2 cores)
+ *   pnpm bench                       table on stdout (about 6-8 minutes on 2 cores)
  *   pnpm bench -- --json             only a JSON array of {name, ms, anchor, anchorMs, ratio}
  *   pnpm bench -- --quick            fewer runs (well under a minute)
  *   pnpm bench -- --iterations 40    primes per side for prime-1024 / safeprime-1024 (default 20)
@@ -119,6 +119,11 @@ function table(entries: readonly BenchEntry[], pool: number): string {
     '  frost-dkg/sign-T-N  secp256k1 FROST through our engine (all parties simulated in this thread: echo checks,',
     '                   identity signatures, every share verified) vs the same ceremony as direct noble calls; one',
     '                   run each. frost-sign-67-100 uses a dealer-made key; frost-dkg-67-100 needs --full.',
+    '  cggmp-*-T-N      CGGMP21 per party (all parties simulated in this thread, one run each) vs DKLs23 in',
+    '                   WebAssembly (@silencelaboratories/dkls-wasm-ll-node) in the same run: aux-info with fixed',
+    `                   safe primes, proofs verified on the ${pool}-worker pool, vs dkls23-keygen; presign + sign with`,
+    '                   proofs verified in this thread (one core) vs dkls23-sign; sign alone vs DKLs23\'s last round',
+    '                   (dkls23-sign-online). cggmp-aux-search-2-3 includes the safe-prime search on the pool.',
   ].join('\n');
 }
 

@@ -70,6 +70,8 @@ export interface BenchCggmpOptions {
    */
   readonly verify?: { readonly aux?: BenchVerifyIn; readonly presign?: BenchVerifyIn };
   readonly anchors?: CggmpBenchAnchors;
+  /** Only the aux-info row of each size (no presigning or signing). */
+  readonly auxOnly?: boolean;
   readonly rng?: RandomSource;
   /** Called after each row. */
   readonly onRow?: (row: BenchRow) => void;
@@ -99,7 +101,8 @@ function directAuxWork(aux: AuxInfo, n: number, rng: RandomSource): void {
 }
 
 /**
- * Runs the benchmark: three rows per size (aux-info, presign, sign; per party).
+ * Runs the benchmark: three rows per size (aux-info, presign, sign; per party), or the aux-info
+ * row alone with `auxOnly`.
  * @throws {FieldRangeError} on bad sizes. @throws {ProtocolError} if a ceremony fails.
  */
 export async function benchCggmp(opts: BenchCggmpOptions = {}): Promise<BenchRow[]> {
@@ -149,6 +152,7 @@ export async function benchCggmp(opts: BenchCggmpOptions = {}): Promise<BenchRow
       else auxAnchor = ['one party\'s Π^prm/Π^mod/Π^fac work, direct proof-suite calls', (await time(async () => directAuxWork(auxes[0]!, n, rng)))[1]];
       const auxPer = auxMs / n;
       push({ name: `CGGMP21 aux-info n=${n} per party (${primesLabel}; ${auxVerifyLabel})`, ms: auxPer, anchor: auxAnchor[0], anchorMs: auxAnchor[1], ratio: auxPer / auxAnchor[1] });
+      if (opts.auxOnly) continue;
 
       const shares = cores.map((c, k) => validateKeyShare(c, auxes[k]!));
       const signing = shares.slice(0, t);
