@@ -46,14 +46,6 @@ describe('pnpm bench', () => {
     expect(e!.ratio).toBeCloseTo((e!.ms as number) / (e!.anchorMs as number), 2);
   });
 
-  it('threshold Paillier: the combination entry cross-checks against paillier-bigint and reports it as the anchor', async () => {
-    const r = await runBench(['--json', '--quick', '--only', 'tpaillier-combine-2048']);
-    expect(r.code).toBe(0);
-    const out = JSON.parse(r.stdout) as Record<string, unknown>[];
-    expect(out.map((e) => [e.name, e.anchor])).toEqual([['tpaillier-combine-2048', 'paillier-bigint']]);
-    expect(out[0]!.ms).toBeGreaterThan(0);
-  });
-
   it('prints a table by default', async () => {
     const r = await runBench(['--quick', '--only', 'modexp-1024']);
     expect(r.code).toBe(0);
