@@ -74,13 +74,15 @@ export function powSignedSecret(base: bigint, e: bigint, m: bigint, bits: number
 const CORRECTION_CACHE_SIZE = 64;
 const correctionCache = new Map<string, bigint>();
 
-/** base^(−2^(bits+1)) mod m for a public base, cached (ring-Pedersen s, t recur across proofs). */
+/**
+ * base^(−2^(bits+1)) mod m for a public base, cached (ring-Pedersen s, t recur across proofs):
+ * bits + 1 squarings of base⁻¹ on the backend's public-exponent path.
+ */
 function shiftCorrection(base: bigint, m: bigint, bits: number): bigint {
   const key = `${bits}:${m.toString(36)}:${base.toString(36)}`;
   const hit = correctionCache.get(key);
   if (hit !== undefined) return hit;
-  let c = invert(base, m);
-  for (let i = 0; i <= bits; i++) c = (c * c) % m;
+  const c = modPowVartime(invert(base, m), pow2(bits + 1), m);
   if (correctionCache.size >= CORRECTION_CACHE_SIZE) correctionCache.delete(correctionCache.keys().next().value!);
   correctionCache.set(key, c);
   return c;
