@@ -52,22 +52,24 @@ const HELP = `usage: tessera committee create --mode dealer|dkg --parties N --th
        tessera committee decrypt --dir D --c <hex> [--parties 1,3,...]
 
 A committee of N parties jointly holds a Paillier decryption key: any T of them decrypt, fewer
-learn nothing. Ciphertexts are ordinary Paillier ciphertexts under the committee's N (g = N + 1).
+learn nothing. Ciphertexts are ordinary Paillier ciphertexts under the committee's modulus n
+(g = n + 1).
 
 create   makes the key and writes into D (created if missing):
-           public.json          N ("n", hex) and the epoch record signed by every member
-           encryption-key.json  N alone, as a Paillier public key file:
+           public.json          the modulus "n" (hex) and the epoch record signed by every member
+           encryption-key.json  n alone, as a Paillier public key file:
                                   tessera paillier encrypt --key D/encryption-key.json --m X
                                 (any JSON file holding just {"n": "<hex>"} works the same way)
            party-<i>.json       party i's secret share and identity key (mode 0600): give each
                                 file to its party only and keep it on protected storage
          --mode dealer   one process deals from two safe primes of B/2 bits, searched on W
                          worker threads (default: all cores); it sees every share
-         --mode dkg      the dealer-less protocol (eprint 2019/1136; no one learns the factors),
-                         every party run in this process; needs N ≥ 3, 2 ≤ T, N ≥ 2T − 1
+         --mode dkg      the dealer-less protocol (eprint 2019/1136, semi-honest; no one learns
+                         the factors of n), every party run in this process; needs N ≥ 3 parties,
+                         2 ≤ T and N ≥ 2T − 1
          --parties N     committee size, 1-${COMMITTEE_MAX_PARTIES} (dkg: 3-${COMMITTEE_MAX_PARTIES})
          --threshold T   parties needed to decrypt, 1-N
-         --bits B        bit length of N, even, ${THRESHOLD_PAILLIER_INSECURE_MIN_BITS}-${THRESHOLD_PAILLIER_MAX_BITS} (default ${THRESHOLD_PAILLIER_MIN_BITS}); below ${THRESHOLD_PAILLIER_MIN_BITS} a warning
+         --bits B        bit length of n, even, ${THRESHOLD_PAILLIER_INSECURE_MIN_BITS}-${THRESHOLD_PAILLIER_MAX_BITS} (default ${THRESHOLD_PAILLIER_MIN_BITS}); below ${THRESHOLD_PAILLIER_MIN_BITS} a warning
                          is printed: not secure, and decryption-share proofs are skipped
          --force         replace existing committee files in D
          --primes-file F (dealer mode; tests and demos only) take p and q from F instead of
