@@ -64,6 +64,15 @@ describe('Π^aff-g (affine operation with group commitment, CGGMP21 Fig. 15)', (
     expect(() => verifyPiAffG(group, BINDING, st, proof)).not.toThrow();
   });
 
+  it('gives the same proof when the prover passes the factors of N1 (CRT encryptions), and refuses wrong ones', () => {
+    const [k0, k1] = taurusModuli();
+    const plain = provePiAffG(group, BINDING, st, w, createSeededRng('piaffg crt'));
+    const crt = provePiAffG(group, BINDING, st, { ...w, factorsN1: { p: k1!.p, q: k1!.q } }, createSeededRng('piaffg crt'));
+    expect(crt).toEqual(plain);
+    expect(() => verifyPiAffG(group, BINDING, st, crt)).not.toThrow();
+    expect(() => provePiAffG(group, BINDING, st, { ...w, factorsN1: { p: k0!.p, q: k0!.q } }, rng)).toThrowError(/^witness\.factorsN1:/);
+  });
+
   it('supports the presigning form Y = F^(−1) for F = Enc_i(β) (y = −β, nonce r^(−1))', () => {
     const beta = 123456789n;
     const r = randomZnStar(pk1.n, rng);

@@ -27,6 +27,15 @@ describe('Π^enc (encryption in range, CGGMP21 Fig. 14)', () => {
     proof = provePiEnc(BINDING, st, { k, rho }, rng);
   });
 
+  it('gives the same proof when the prover passes its factors (CRT encryptions), and refuses wrong ones', () => {
+    const [k0, k1] = taurusModuli();
+    const plain = provePiEnc(BINDING, st, { k, rho }, createSeededRng('pienc crt'));
+    const crt = provePiEnc(BINDING, st, { k, rho, factors: { p: k0!.p, q: k0!.q } }, createSeededRng('pienc crt'));
+    expect(crt).toEqual(plain);
+    expect(() => verifyPiEnc(BINDING, st, crt)).not.toThrow();
+    expect(() => provePiEnc(BINDING, st, { k, rho, factors: { p: k1!.p, q: k0!.q } }, rng)).toThrowError(/^witness\.factors:/);
+  });
+
   it('is complete, also for a negative plaintext and for k = ±2^ℓ', () => {
     expect(() => verifyPiEnc(BINDING, st, proof)).not.toThrow();
     for (const kk of [-12345n, 1n << 256n, -(1n << 256n)]) {

@@ -40,6 +40,15 @@ describe.each([secp256k1Group, ed25519Group] as PrimeOrderGroup[])('Π^log* on $
     proof = provePiLogStar(group, BINDING, st, { x, rho }, rng);
   });
 
+  it('gives the same proof when the prover passes its factors (CRT encryptions), and refuses wrong ones', () => {
+    const [k0, k1] = taurusModuli();
+    const plain = provePiLogStar(group, BINDING, st, { x, rho }, createSeededRng('pilogstar crt'));
+    const crt = provePiLogStar(group, BINDING, st, { x, rho, factors: { p: k0!.p, q: k0!.q } }, createSeededRng('pilogstar crt'));
+    expect(crt).toEqual(plain);
+    expect(() => verifyPiLogStar(group, BINDING, st, crt)).not.toThrow();
+    expect(() => provePiLogStar(group, BINDING, st, { x, rho, factors: { p: k0!.p, q: k1!.q } }, rng)).toThrowError(/^witness\.factors:/);
+  });
+
   it('is complete (explicit base and default generator)', () => {
     expect(() => verifyPiLogStar(group, BINDING, st, proof)).not.toThrow();
     const { g: _g, ...noBase } = st;

@@ -36,6 +36,7 @@ import {
   nonceResponse,
   multiPowSignedVartime,
   paillierEncrypt,
+  paillierEncryptor,
   paillierG,
   pow2,
   powSignedSecret,
@@ -46,6 +47,7 @@ import {
   ringPedersenCommitSecret,
   sampleSigned,
   sampleUnit,
+  type PaillierFactors,
 } from './math.ts';
 import { CGGMP21_PARAMS, absorbParams, validateProofParams, type PaillierProofParams } from './params.ts';
 import { ringPedersenElementBytes, validateRingPedersenParams, type RingPedersenParams } from './ring-pedersen.ts';
@@ -83,6 +85,11 @@ export interface PiAffGWitness {
   readonly rho: bigint;
   /** ρ_y ∈ Z*_{N1}. */
   readonly rhoY: bigint;
+  /**
+   * Optional factors of N1 (the prover's own key, as in CGGMP21 presigning): the encryptions
+   * under N1 then run through CRT. The proof is the same with or without them.
+   */
+  readonly factorsN1?: PaillierFactors;
 }
 
 /** Π^aff-g proof. */
@@ -162,7 +169,8 @@ function challenge<P>(
 /**
  * Proves the affine relation D = C^x·Enc_N0(y; ρ), Y = Enc_N1(y; ρ_y), X = g^x with x, y in range.
  * @throws {FieldRangeError} if x ∉ ±2^ℓ, y ∉ ±2^ℓ′ or a nonce is out of range.
- * @throws {CryptoError} if the witness does not satisfy the statement. @throws {RngHealthError}
+ * @throws {CryptoError} if the witness does not satisfy the statement, or (field `witness.factorsN1`)
+ * if given factors do not multiply to N1. @throws {RngHealthError}
  */
 export function provePiAffG<P>(
   group: PrimeOrderGroup<P>,
@@ -185,7 +193,8 @@ export function provePiAffG<P>(
   const N12 = N1 * N1;
   const g = group.generator();
   if (!group.equals(group.multiply(g, x), group.decode('X', statement.X))) throw new CryptoError('X ≠ g^x', 'witness');
-  if (paillierEncrypt(N1, N12, y, rhoY) !== Y) throw new CryptoError('Y ≠ (1 + N1)^y·ρ_y^N1 mod N1²', 'witness');
+  const enc1 = paillierEncryptor(N1, witness.factorsN1, 'witness.factorsN1');
+  if (enc1(y, rhoY) !== Y) throw new CryptoError('Y ≠ (1 + N1)^y·ρ_y^N1 mod N1²', 'witness');
   const xBits = ell + 1;
   if (modMul(powSignedSecret(C, x, N02, xBits), paillierEncrypt(N0, N02, y, rho), N02) !== D)
     throw new CryptoError('D ≠ C^x·(1 + N0)^y·ρ^N0 mod N0²', 'witness');
@@ -206,7 +215,7 @@ export function provePiAffG<P>(
     const c: Commitments = {
       A: modMul(powSignedSecret(C, alpha, N02, ell + epsilon + 1), paillierEncrypt(N0, N02, beta, r), N02),
       Bx: group.encode(BxPoint),
-      By: paillierEncrypt(N1, N12, beta, rY),
+      By: enc1(beta, rY),
       E: ringPedersenCommitSecret(rp, alpha, gamma, ell + epsilon + 1, maskBits),
       S: ringPedersenCommitSecret(rp, x, m, xBits, mBits),
       F: ringPedersenCommitSecret(rp, beta, delta, ellPrime + epsilon + 1, maskBits),

@@ -27,7 +27,7 @@ import {
   inSymmetricRange,
   nonceResponse,
   multiPowSignedVartime,
-  paillierEncrypt,
+  paillierEncryptor,
   paillierG,
   pow2,
   requireModulus,
@@ -37,6 +37,7 @@ import {
   ringPedersenCommitSecret,
   sampleSigned,
   sampleUnit,
+  type PaillierFactors,
 } from './math.ts';
 import { CGGMP21_PARAMS, absorbParams, validateProofParams, type PaillierProofParams } from './params.ts';
 import { ringPedersenElementBytes, validateRingPedersenParams, type RingPedersenParams } from './ring-pedersen.ts';
@@ -61,6 +62,11 @@ export interface PiEncWitness {
   readonly k: bigint;
   /** ρ ∈ Z*_{N0}, the encryption nonce of K. */
   readonly rho: bigint;
+  /**
+   * Optional factors of N0 (the prover's own key, as in CGGMP21 presigning): the prover's
+   * encryptions then run through CRT. The proof is the same with or without them.
+   */
+  readonly factors?: PaillierFactors;
 }
 
 /** Π^enc proof. */
@@ -106,7 +112,8 @@ function challenge(binding: TranscriptBinding, st: PiEncStatement, S: bigint, A:
 
 /**
  * Proves that K encrypts some k ∈ ±2^ℓ under N0.
- * @throws {FieldRangeError} if k ∉ ±2^ℓ or ρ ∉ Z*_{N0}. @throws {CryptoError} if K ≠ Enc(k; ρ). @throws {RngHealthError}
+ * @throws {FieldRangeError} if k ∉ ±2^ℓ or ρ ∉ Z*_{N0}. @throws {CryptoError} if K ≠ Enc(k; ρ), or
+ * (field `witness.factors`) if given factors do not multiply to N0. @throws {RngHealthError}
  */
 export function provePiEnc(
   binding: TranscriptBinding,
@@ -123,15 +130,15 @@ export function provePiEnc(
   assertBigInt('rho', rho);
   if (!inSymmetricRange(k, pow2(ell))) throw new FieldRangeError('k', `must lie in ±2^${ell}`);
   if (rho <= 0n || rho >= N0) throw new FieldRangeError('rho', 'must lie in Z*_N0');
-  const N02 = N0 * N0;
-  if (paillierEncrypt(N0, N02, k, rho) !== K) throw new CryptoError('K ≠ (1 + N0)^k·ρ^N0 mod N0²', 'witness');
+  const enc = paillierEncryptor(N0, witness.factors, 'witness.factors');
+  if (enc(k, rho) !== K) throw new CryptoError('K ≠ (1 + N0)^k·ρ^N0 mod N0²', 'witness');
   const Nhat = rp.N;
   const alpha = sampleSigned(ell + epsilon, 1n, rng);
   const mu = sampleSigned(ell, Nhat, rng);
   const r = sampleUnit(N0, rng);
   const gamma = sampleSigned(ell + epsilon, Nhat, rng);
   const S = ringPedersenCommitSecret(rp, k, mu, ell + 1, boundBits(ell, Nhat) + 1);
-  const A = paillierEncrypt(N0, N02, alpha, r);
+  const A = enc(alpha, r);
   const C = ringPedersenCommitSecret(rp, alpha, gamma, ell + epsilon + 1, boundBits(ell + epsilon, Nhat) + 1);
   const e = challenge(binding, statement, S, A, C, params);
   return { S, A, C, z1: alpha + e * k, z2: nonceResponse(r, rho, e, N0, rng), z3: gamma + e * mu };

@@ -29,7 +29,7 @@ import {
   inSymmetricRange,
   nonceResponse,
   multiPowSignedVartime,
-  paillierEncrypt,
+  paillierEncryptor,
   paillierG,
   pow2,
   requireModulus,
@@ -39,6 +39,7 @@ import {
   ringPedersenCommitSecret,
   sampleSigned,
   sampleUnit,
+  type PaillierFactors,
 } from './math.ts';
 import { CGGMP21_PARAMS, absorbParams, validateProofParams, type PaillierProofParams } from './params.ts';
 import { ringPedersenElementBytes, validateRingPedersenParams, type RingPedersenParams } from './ring-pedersen.ts';
@@ -68,6 +69,11 @@ export interface PiLogStarWitness {
   readonly x: bigint;
   /** ρ ∈ Z*_{N0}, the encryption nonce of C. */
   readonly rho: bigint;
+  /**
+   * Optional factors of N0 (the prover's own key, as in CGGMP21 presigning): the prover's
+   * encryptions then run through CRT. The proof is the same with or without them.
+   */
+  readonly factors?: PaillierFactors;
 }
 
 /** Π^log* proof. */
@@ -126,8 +132,8 @@ function challenge<P>(
 
 /**
  * Proves that C encrypts log_g X (a value in ±2^ℓ).
- * @throws {FieldRangeError} if x ∉ ±2^ℓ or ρ ∉ Z*_{N0}. @throws {CryptoError} if C ≠ Enc(x; ρ) or X ≠ g^x.
- * @throws {RngHealthError}
+ * @throws {FieldRangeError} if x ∉ ±2^ℓ or ρ ∉ Z*_{N0}. @throws {CryptoError} if C ≠ Enc(x; ρ) or X ≠ g^x,
+ * or (field `witness.factors`) if given factors do not multiply to N0. @throws {RngHealthError}
  */
 export function provePiLogStar<P>(
   group: PrimeOrderGroup<P>,
@@ -148,8 +154,8 @@ export function provePiLogStar<P>(
   const gBytes = statement.g ?? group.encode(group.generator());
   const g = group.decode('g', gBytes);
   if (!group.equals(group.multiply(g, x), group.decode('X', statement.X))) throw new CryptoError('X ≠ g^x', 'witness');
-  const N02 = N0 * N0;
-  if (paillierEncrypt(N0, N02, x, rho) !== C) throw new CryptoError('C ≠ (1 + N0)^x·ρ^N0 mod N0²', 'witness');
+  const enc = paillierEncryptor(N0, witness.factors, 'witness.factors');
+  if (enc(x, rho) !== C) throw new CryptoError('C ≠ (1 + N0)^x·ρ^N0 mod N0²', 'witness');
   const Nhat = rp.N;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const alpha = sampleSigned(ell + epsilon, 1n, rng);
@@ -159,7 +165,7 @@ export function provePiLogStar<P>(
     const r = sampleUnit(N0, rng);
     const gamma = sampleSigned(ell + epsilon, Nhat, rng);
     const S = ringPedersenCommitSecret(rp, x, mu, ell + 1, boundBits(ell, Nhat) + 1);
-    const A = paillierEncrypt(N0, N02, alpha, r);
+    const A = enc(alpha, r);
     const Y = group.encode(Ypoint);
     const D = ringPedersenCommitSecret(rp, alpha, gamma, ell + epsilon + 1, boundBits(ell + epsilon, Nhat) + 1);
     const e = challenge(group, binding, statement, gBytes, { S, A, Y, D }, params);

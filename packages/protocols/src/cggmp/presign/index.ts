@@ -69,7 +69,7 @@ export const cggmpPresignProtocol: ProtocolSpec<PresignState, PresignOutput, Pre
     const outgoing: Outgoing[] = [{ kind: 'broadcast', payload: { K: modHex(K, Ni * Ni, 'K'), G: modHex(G, Ni * Ni, 'G') } }];
     for (const j of sc.others) {
       const statement = { N0: Ni, K, rp: sc.rp.get(j)! };
-      const proof = provePiEnc(proofBinding(ctx.session, 'presign/enc', ctx.self, j), statement, { k, rho }, ctx.rng);
+      const proof = provePiEnc(proofBinding(ctx.session, 'presign/enc', ctx.self, j), statement, { k, rho, factors: { p: sc.sk.p, q: sc.sk.q } }, ctx.rng);
       outgoing.push({ kind: 'p2p', to: j, payload: { psi0: encodePiEncProof(statement, proof) as unknown as Json } });
     }
     const state: PresignState = {

@@ -66,6 +66,8 @@ export const round1: RoundSpec<PresignState, PresignOutput, PresignDeps> = {
     const ellPrime = CGGMP21_PARAMS.ellPrime;
     // γᵢ and wᵢ are scalars below q: the public bound |q| limits the ladder of γᵢ ⊙ Kⱼ to 256 bits
     const scalarBits = CURVE_ORDER.toString(2).length;
+    // our own factors: the provers' encryptions under Nᵢ run through CRT
+    const own = { p: sc.sk.p, q: sc.sk.q };
     const outgoing: Outgoing[] = [{ kind: 'broadcast', payload: { Gamma: pointJson(Gamma) } }];
     const betas: [number, string, string][] = [];
     for (const { j, K: Kj } of received) {
@@ -79,13 +81,13 @@ export const round1: RoundSpec<PresignState, PresignOutput, PresignDeps> = {
         const D = add(pkj, mulScalar(pkj, Kj, x, scalarBits), encryptSigned(pkj, -beta, s));
         const F = encryptSigned(pki, beta, r, sc.sk);
         const statement = { N0: Nj, N1: Ni, C: Kj, D, Y: invert(F, Ni * Ni), X, rp: rpj };
-        const proof = provePiAffG(GROUP, proofBinding(ctx.session, tag, self, j), statement, { x, y: -beta, rho: s, rhoY: invertSecret(r, Ni, ctx.rng) }, ctx.rng);
+        const proof = provePiAffG(GROUP, proofBinding(ctx.session, tag, self, j), statement, { x, y: -beta, rho: s, rhoY: invertSecret(r, Ni, ctx.rng), factorsN1: own }, ctx.rng);
         return { beta, D, F, proof: encodePiAffGProof(GROUP, statement, proof) as unknown as Json };
       };
       const g = mta(gamma, pointBytes(Gamma), 'presign/affg-gamma');
       const h = mta(sc.w, pointBytes(Wi), 'presign/affg-x');
       const logStatement = { N0: Ni, C: Gi, X: pointBytes(Gamma), rp: rpj };
-      const psiPrime = provePiLogStar(GROUP, proofBinding(ctx.session, 'presign/log-gamma', self, j), logStatement, { x: gamma, rho: nu }, ctx.rng);
+      const psiPrime = provePiLogStar(GROUP, proofBinding(ctx.session, 'presign/log-gamma', self, j), logStatement, { x: gamma, rho: nu, factors: own }, ctx.rng);
       betas.push([j, signedBig(g.beta), signedBig(h.beta)]);
       outgoing.push({
         kind: 'p2p',

@@ -96,7 +96,7 @@ export const round2: RoundSpec<PresignState, PresignOutput, PresignDeps> = {
     const outgoing: Outgoing[] = [{ kind: 'broadcast', payload: { delta: scalarJson(delta), Delta: pointJson(Delta), S: pointJson(S) } }];
     for (const j of sc.others) {
       const statement = { N0: Ni, C: Ki, X: pointBytes(Delta), g: pointBytes(Gamma), rp: sc.rp.get(j)! };
-      const proof = provePiLogStar(GROUP, proofBinding(ctx.session, 'presign/log-delta', self, j), statement, { x: k, rho }, ctx.rng);
+      const proof = provePiLogStar(GROUP, proofBinding(ctx.session, 'presign/log-delta', self, j), statement, { x: k, rho, factors: { p: sc.sk.p, q: sc.sk.q } }, ctx.rng);
       outgoing.push({ kind: 'p2p', to: j, payload: { psi: encodePiLogStarProof(GROUP, statement, proof) as unknown as Json } });
     }
     return {
