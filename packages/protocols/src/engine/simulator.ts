@@ -183,6 +183,15 @@ interface Queued extends Delivery {
   readonly seq: number;
 }
 
+/** How long the delivery loop runs before it yields to the event loop. */
+const YIELD_EVERY_MS = 25;
+
+/** Resolves on a macrotask turn (setImmediate in Node, a zero timeout elsewhere). */
+function yieldToEventLoop(): Promise<void> {
+  const g = globalThis as { setImmediate?: (f: () => void) => unknown };
+  return new Promise((resolve) => (g.setImmediate ? g.setImmediate(resolve) : setTimeout(resolve, 0)));
+}
+
 /**
  * Starts (unless already started) and runs all `sessions` to completion.
  * @throws {FieldRangeError} if two sessions belong to the same party or the delivery bound is hit.
@@ -264,7 +273,14 @@ export async function runSimulation<O>(sessions: readonly Session<any, O, any>[]
     else if (s.status === 'new') send(await s.start(), s);
   }
   let deliveries = 0;
+  let lastYield = performance.now();
   for (;;) {
+    // Let timers, signal handlers and AbortSignals run during long simulations (a dealer-less
+    // Paillier DKG can take minutes): without this the loop only ever runs microtasks.
+    if (performance.now() - lastYield > YIELD_EVERY_MS) {
+      await yieldToEventLoop();
+      lastYield = performance.now();
+    }
     if (queue.size === 0) {
       const waiting = sessions.filter((s) => s.status === 'running');
       if (waiting.length === 0) break;
