@@ -124,6 +124,13 @@ function table(entries: readonly BenchEntry[], pool: number): string {
     `                   safe primes, proofs verified on the ${pool}-worker pool, vs dkls23-keygen; presign + sign with`,
     '                   proofs verified in this thread (one core) vs dkls23-sign; sign alone vs DKLs23\'s last round',
     '                   (dkls23-sign-online). cggmp-aux-search-2-3 includes the safe-prime search on the pool.',
+    '  tpaillier-*      threshold Paillier: dealer key generation (safe primes on the pool + dealing) vs two OpenSSL',
+    '                   safe primes; dealer-less 3-party generation vs the dealer at the same size (candidate pairs',
+    '                   tried in the anchor text; -2048 needs --full); decryption share with proof, its verification',
+    '                   and combination vs paillier-bigint CRT decryption.',
+    '  signal-load-*    our signal server (auth, validation, fsync\'d mailbox) vs a plain ws relay under the same load:',
+    '                   -msg time per acknowledged message, -p99 relay latency. frost-webrtc/mailbox-2-3: FROST',
+    '                   2-of-3 DKG + signing through the runner vs the in-memory simulator.',
   ].join('\n');
 }
 
