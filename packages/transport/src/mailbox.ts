@@ -40,45 +40,67 @@ export function createMailboxTransport(opts: MailboxTransportOptions): MailboxTr
   let closed = false;
   let catchingUp = false;
   let again = false;
-  const early: MailboxItem[] = [];
+  /**
+   * True once every stored item up to `last` has been handled. `last` is a high-water mark,
+   * so a pushed item may only be handled (and `last` raised to its cursor) while this holds:
+   * before the first catch-up read, during a catch-up, or after a handler failure, a push
+   * would otherwise move `last` past stored items this party never handled, and every later
+   * read would skip them for good.
+   */
+  let synced = false;
   let chain: Promise<void> = Promise.resolve();
   const offs: (() => void)[] = [];
 
-  /** Handles one item in order, skipping what was already handled. */
-  const process = (it: MailboxItem): Promise<void> => {
-    chain = chain
-      .then(async () => {
-        if (closed || !handler || it.cursor <= last) return;
+  /** Handles one item in order, skipping what was already handled; false if the handler failed. */
+  const process = (it: MailboxItem, live: boolean): Promise<boolean> => {
+    const step = chain.then(async (): Promise<boolean> => {
+      if (closed || !handler || it.cursor <= last) return true;
+      if (live && !synced) {
+        // an earlier item failed meanwhile: the next catch-up reads this one in order
+        void catchUp();
+        return true;
+      }
+      try {
         await handler(it.envelope);
-        last = it.cursor;
-      })
-      .catch((e: unknown) => opts.onError?.(e)); // not acknowledged: read again after the next reconnection
-    return chain;
+      } catch (e) {
+        // not acknowledged: stop here and read it again from `last` later
+        synced = false;
+        opts.onError?.(e);
+        return false;
+      }
+      last = it.cursor;
+      return true;
+    });
+    chain = step.then(() => undefined);
+    return step;
   };
 
+  /** Reads and handles everything stored after `last`, in cursor order, until nothing is left. */
   async function catchUp(): Promise<void> {
     if (catchingUp) {
       again = true;
       return;
     }
     catchingUp = true;
+    synced = false;
     try {
+      let ok = true;
       do {
         again = false;
+        ok = true;
         let more = true;
-        while (more && !closed) {
+        while (more && ok && !closed) {
           await chain;
           const r = await client.read(session, last, 500);
-          for (const it of r.items) await process(it);
+          for (const it of r.items) if (!(ok = await process(it, false))) break;
           more = r.more;
         }
-      } while (again && !closed);
+      } while (again && ok && !closed);
+      synced = ok && !closed;
     } catch (e) {
       opts.onError?.(e);
     } finally {
       catchingUp = false;
-      const pending = early.splice(0).sort((a, b) => a.cursor - b.cursor);
-      for (const it of pending) void process(it);
     }
   }
 
@@ -92,8 +114,9 @@ export function createMailboxTransport(opts: MailboxTransportOptions): MailboxTr
       offs.push(
         client.on('message', (s, it) => {
           if (s !== session || closed) return;
-          if (catchingUp) early.push(it);
-          else void process(it);
+          if (catchingUp) again = true; // stored already: the catch-up's next read returns it
+          else if (synced) void process(it, true);
+          else void catchUp();
         }),
         client.on('connected', () => {
           if (!closed) void catchUp();
