@@ -8,7 +8,7 @@ import { dkgOutputCodec, frostDkgFactory } from '@tessera/transport/frost';
 import { generateIdentity } from '@tessera/transport/identity';
 import { runProtocol } from '@tessera/transport/runner';
 import { newSessionId, partyIndex, type PartyIndex } from '@tessera/transport/signal-protocol';
-import { acceptanceSuite } from '@tessera/transport/testing/acceptance';
+import { acceptanceSuite, background } from '@tessera/transport/testing/acceptance';
 import { mailboxHarness } from './harness.ts';
 
 acceptanceSuite('mailbox only', mailboxHarness);
@@ -45,13 +45,13 @@ describe('mailbox transport', () => {
       }
     };
     // parties 1 and 2 post their round-1 broadcasts (and echoes) while 3 is away
-    const early = [run(parties[0]!), run(parties[1]!)];
+    const early = [run(parties[0]!), run(parties[1]!)].map((r) => background(r));
     const until = Date.now() + 10_000;
     while (h.server.current().stats().posts < 2 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
     expect(h.server.current().stats().posts).toBeGreaterThanOrEqual(2);
     await h.server.restart();
     const late = await run(parties[2]!);
-    const done = await Promise.all(early);
+    const done = await Promise.all(early.map((r) => r.result()));
     const keys = new Set([...done, late].map((r) => Buffer.from(r.output.keyShare.commitments[0]!).toString('hex')));
     expect(keys.size).toBe(1);
   });

@@ -198,6 +198,9 @@ export async function runProtocol<O>(opts: RunOptions<O>): Promise<RunResult<O>>
   let watchdog: ReturnType<typeof setTimeout> | undefined;
   let settle!: { resolve: () => void; reject: (e: unknown) => void };
   const finished = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
+  // it can settle before it is awaited (e.g. an abort while the transport starts, which then
+  // fails too and is what the caller sees): never an unhandled rejection
+  finished.catch(() => undefined);
 
   /** Runs state changes one at a time. */
   const serial = (task: () => Promise<void>): Promise<void> => {

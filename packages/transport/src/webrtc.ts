@@ -220,7 +220,11 @@ export function createMeshTransport(opts: MeshTransportOptions): MeshTransport {
           } catch {
             return; // not processed: no acknowledgement, the sender falls back to the mailbox
           }
-          if (x.dc === dc && dc.readyState === 'open') dc.send(JSON.stringify({ t: 'a', id }));
+          try {
+            if (x.dc === dc && dc.readyState === 'open') dc.send(JSON.stringify({ t: 'a', id }));
+          } catch {
+            // the channel closed meanwhile: the sender falls back to the mailbox (a duplicate at worst)
+          }
         });
       }
     };
@@ -248,9 +252,9 @@ export function createMeshTransport(opts: MeshTransportOptions): MeshTransport {
   async function connect(x: Peer): Promise<void> {
     if (closed || self === undefined || self > x.index || x.pc) return;
     const attempt = `${self}-${x.index}-${++attempts}-${Date.now()}`;
-    const pc = newPc(x, attempt);
-    wireChannel(x, pc.createDataChannel('tessera', { ordered: true }), attempt);
     try {
+      const pc = newPc(x, attempt);
+      wireChannel(x, pc.createDataChannel('tessera', { ordered: true }), attempt);
       const offer = await pc.createOffer();
       // libdatachannel negotiates by itself when the channel is created (the offer is already
       // local); setting it again re-creates the ICE transport under a racing answer

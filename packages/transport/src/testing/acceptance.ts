@@ -107,6 +107,24 @@ export async function signParty(net: SessionNet, session: SessionId, c: ReturnTy
   }
 }
 
+/**
+ * A party run left going in the background while the test drives others: its failure is
+ * held (never an unhandled rejection, even if the test fails first) and rethrown by `result`.
+ */
+export function background<T>(run: Promise<T>): { result(): Promise<T> } {
+  const settled = run.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+  return {
+    async result() {
+      const s = await settled;
+      if (!s.ok) throw s.error;
+      return s.value;
+    },
+  };
+}
+
 /** Asserts the DKG outputs agree on the group key. */
 export function checkDkg(results: readonly RunResult<DkgOutput>[]): void {
   const keys = results.map((r) => Buffer.from(publicKey(r.output.keyShare)).toString('hex'));
@@ -154,10 +172,10 @@ export function acceptanceSuite(name: string, makeHarness: () => Promise<Transpo
       const snet = await h.setup(signSession, 'tessera/frost/sign', c.ids, c.parties);
       const signers = [P(1), P(2)];
       // party 1 signs while party 2 is offline: its commitments wait in the mailbox
-      const first = signParty(snet, signSession, c, dkg[0]!.output, signers);
+      const first = background(signParty(snet, signSession, c, dkg[0]!.output, signers));
       await new Promise((r) => setTimeout(r, 300));
       const late = await signParty(snet, signSession, c, dkg[1]!.output, signers);
-      const early = await first;
+      const early = await first.result();
       checkSignature(late.output, dkg[0]!.output);
       expect(Buffer.from(early.output.signature)).toEqual(Buffer.from(late.output.signature));
     });
@@ -170,7 +188,7 @@ export function acceptanceSuite(name: string, makeHarness: () => Promise<Transpo
       const store = createMemoryRunnerStore();
       const stop = new AbortController();
       let stoppedAt = 0;
-      const others = [P(1), P(2)].map((p) => dkgParty(net, session, c, p));
+      const others = [P(1), P(2)].map((p) => background(dkgParty(net, session, c, p)));
       // party 3 is stopped as soon as it reaches round 2 (its round-2 shares are in its outbox)
       const killed = await dkgParty(net, session, c, P(3), {
         store,
@@ -190,7 +208,7 @@ export function acceptanceSuite(name: string, makeHarness: () => Promise<Transpo
       expect(store.values.size).toBe(1);
       const resumed = await dkgParty(net, session, c, P(3), { store });
       expect(resumed.resumed).toBe(true);
-      const done = await Promise.all(others);
+      const done = await Promise.all(others.map((o) => o.result()));
       checkDkg([...done, resumed]);
       // a finished record returns its kept output without running again
       const again = await dkgParty(net, session, c, P(3), { store });
@@ -218,10 +236,10 @@ export function acceptanceSuite(name: string, makeHarness: () => Promise<Transpo
         '{"v":1', // malformed
       ];
       // parties 1 and 2 start and wait for party 3; the hostile inputs reach party 2 meanwhile
-      const runs = [P(1), P(2)].map((p) => dkgParty(net, session, c, p));
+      const runs = [P(1), P(2)].map((p) => background(dkgParty(net, session, c, p)));
       let delivered = 0;
       for (const text of hostile) if (await net.inject(P(1), P(2), text)) delivered++;
-      const results = await Promise.all([...runs, dkgParty(net, session, c, P(3))]);
+      const results = await Promise.all([...runs.map((r) => r.result()), dkgParty(net, session, c, P(3))]);
       checkDkg(results);
       const counted = Object.values(results[1]!.rejections).reduce((a, b) => a + (b ?? 0), 0);
       // every input that reached party 2 was rejected and counted there; none disturbed it
@@ -236,7 +254,7 @@ export function acceptanceSuite(name: string, makeHarness: () => Promise<Transpo
       const c = committee(3);
       const session = newSessionId(rng);
       const net = await h.setup(session, 'tessera/frost/dkg', c.ids, c.parties);
-      const errors = await Promise.all([P(1), P(2)].map((p) => dkgParty(net, session, c, p, { timeoutMs: 1500 }).then(() => undefined, (e: unknown) => e)));
+      const errors = await Promise.all([P(1), P(2)].map((p) => dkgParty(net, session, c, p, { timeoutMs: 5000 }).then(() => undefined, (e: unknown) => e)));
       for (const e of errors) {
         expect(e).toBeInstanceOf(ProtocolAbort);
         expect((e as ProtocolAbort).reason).toBe('timeout');
