@@ -20,6 +20,7 @@ import { provePiEnc } from '../src/zk/pienc.ts';
 import { provePiFac } from '../src/zk/pifac.ts';
 import { provePiLogStar } from '../src/zk/pilogstar.ts';
 import { provePiMod } from '../src/zk/pimod.ts';
+import { provePiMul } from '../src/zk/pimul.ts';
 import { provePiPrm } from '../src/zk/piprm.ts';
 import { generateRingPedersen } from '../src/zk/ring-pedersen.ts';
 import { proveSchnorr } from '../src/zk/schnorr.ts';
@@ -176,6 +177,9 @@ export function oneJobPerKind(rng: RandomSource): ZkVerifyJob[] {
   const D = add(pk0, mulScalar(pk0, K, x), encryptWithNonce(pk0, y, rhoD));
   const affSt = { N0, N1: pk1.n, C: K, D, Y: encryptWithNonce(pk1, y, rhoY), X, rp };
   const logSt = { N0, C: K, X: g.encode(g.multiply(G, k)), rp };
+  const rhoX = randomZnStar(N0, rng);
+  const rhoC = randomZnStar(N0, rng);
+  const mulSt = { N: N0, X: encryptWithNonce(pk0, y, rhoX), Y: K, C: add(pk0, mulScalar(pk0, K, y), encryptWithNonce(pk0, 0n, rhoC)) };
 
   return [
     { kind: 'schnorr', group: 'ed25519', binding: BINDING, statement: { X: eX }, proof: proveSchnorr(ed25519Group, BINDING, { X: eX }, ex, rng) },
@@ -187,5 +191,6 @@ export function oneJobPerKind(rng: RandomSource): ZkVerifyJob[] {
     { kind: 'pienc', binding: BINDING, statement: { N0, K, rp }, proof: provePiEnc(BINDING, { N0, K, rp }, { k, rho }, rng) },
     { kind: 'piaffg', group: 'secp256k1', binding: BINDING, statement: affSt, proof: provePiAffG(g, BINDING, affSt, { x, y, rho: rhoD, rhoY }, rng) },
     { kind: 'pilogstar', group: 'secp256k1', binding: BINDING, statement: logSt, proof: provePiLogStar(g, BINDING, logSt, { x: k, rho }, rng) },
+    { kind: 'pimul', binding: BINDING, statement: mulSt, proof: provePiMul(BINDING, mulSt, { x: y, rho: rhoC, rhoX }, rng) },
   ];
 }

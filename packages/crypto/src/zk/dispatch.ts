@@ -20,6 +20,7 @@ import { verifyPiEnc, type PiEncProof, type PiEncStatement } from './pienc.ts';
 import { verifyPiFac, type PiFacProof, type PiFacStatement } from './pifac.ts';
 import { verifyPiLogStar, type PiLogStarProof, type PiLogStarStatement } from './pilogstar.ts';
 import { verifyPiMod, type PiModProof, type PiModStatement } from './pimod.ts';
+import { verifyPiMul, type PiMulProof, type PiMulStatement } from './pimul.ts';
 import { verifyPiPrm, type PiPrmProof, type PiPrmStatement } from './piprm.ts';
 import { verifySchnorr, type SchnorrProof, type SchnorrStatement } from './schnorr.ts';
 
@@ -40,6 +41,7 @@ export type ZkVerifyJob =
   | (JobBase & { readonly kind: 'piprm'; readonly statement: PiPrmStatement; readonly proof: PiPrmProof; readonly params?: PaillierProofParams })
   | (JobBase & { readonly kind: 'pifac'; readonly statement: PiFacStatement; readonly proof: PiFacProof; readonly params?: PaillierProofParams })
   | (JobBase & { readonly kind: 'pienc'; readonly statement: PiEncStatement; readonly proof: PiEncProof; readonly params?: PaillierProofParams })
+  | (JobBase & { readonly kind: 'pimul'; readonly statement: PiMulStatement; readonly proof: PiMulProof; readonly params?: PaillierProofParams })
   | (JobBase & {
       readonly kind: 'piaffg';
       readonly group: ZkGroupName;
@@ -66,6 +68,7 @@ export const ZK_PROOF_KINDS: readonly ZkVerifyJob['kind'][] = Object.freeze([
   'pienc',
   'piaffg',
   'pilogstar',
+  'pimul',
 ]);
 
 /** Outcome of one job (plain data). */
@@ -101,6 +104,8 @@ function run(job: ZkVerifyJob): void {
       return verifyPiAffG(groupByName(job.group), job.binding, job.statement, job.proof, job.params);
     case 'pilogstar':
       return verifyPiLogStar(groupByName(job.group), job.binding, job.statement, job.proof, job.params);
+    case 'pimul':
+      return verifyPiMul(job.binding, job.statement, job.proof, job.params);
     default: {
       const unknown: never = job;
       throw new FieldRangeError('kind', `unknown proof kind ${JSON.stringify((unknown as { kind?: unknown }).kind)}`);
