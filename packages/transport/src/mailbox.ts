@@ -3,6 +3,9 @@
  * mailbox. `send` resolves once the server has synced the envelope to disk; incoming
  * envelopes are pushed while connected and read back from the last processed cursor after
  * every (re)connection, so a party that was offline for hours catches up on its own schedule.
+ * Items are handled in cursor order with none skipped: a push is handled directly only once
+ * everything stored before it has been; until then (and after a handler failure) it makes
+ * the catch-up read again from the last handled cursor.
  * This is also the fallback path of the WebRTC mesh.
  * @module
  */

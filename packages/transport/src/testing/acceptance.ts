@@ -110,6 +110,7 @@ export async function signParty(net: SessionNet, session: SessionId, c: ReturnTy
 /**
  * A party run left going in the background while the test drives others: its failure is
  * held (never an unhandled rejection, even if the test fails first) and rethrown by `result`.
+ * @throws nothing itself; `result()` throws whatever the run threw.
  */
 export function background<T>(run: Promise<T>): { result(): Promise<T> } {
   const settled = run.then(
