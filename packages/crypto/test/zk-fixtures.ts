@@ -16,6 +16,7 @@ import { proveDleq, proveDleqZn } from '../src/zk/dleq.ts';
 import { ed25519Group, secp256k1Group } from '../src/zk/group.ts';
 import { CGGMP21_PARAMS } from '../src/zk/params.ts';
 import { provePiAffG } from '../src/zk/piaffg.ts';
+import { provePiDec } from '../src/zk/pidec.ts';
 import { provePiEnc } from '../src/zk/pienc.ts';
 import { provePiFac } from '../src/zk/pifac.ts';
 import { provePiLogStar } from '../src/zk/pilogstar.ts';
@@ -179,6 +180,9 @@ export function oneJobPerKind(rng: RandomSource): ZkVerifyJob[] {
   const logSt = { N0, C: K, X: g.encode(g.multiply(G, k)), rp };
   const rhoX = randomZnStar(N0, rng);
   const rhoC = randomZnStar(N0, rng);
+  const yDec = randomBelow(N0, rng);
+  const rhoDec = randomZnStar(N0, rng);
+  const decSt = { N0, C: encryptWithNonce(pk0, yDec, rhoDec), x: yDec % CGGMP21_PARAMS.q, rp };
   const mulSt = { N: N0, X: encryptWithNonce(pk0, y, rhoX), Y: K, C: add(pk0, mulScalar(pk0, K, y), encryptWithNonce(pk0, 0n, rhoC)) };
 
   return [
@@ -192,5 +196,6 @@ export function oneJobPerKind(rng: RandomSource): ZkVerifyJob[] {
     { kind: 'piaffg', group: 'secp256k1', binding: BINDING, statement: affSt, proof: provePiAffG(g, BINDING, affSt, { x, y, rho: rhoD, rhoY }, rng) },
     { kind: 'pilogstar', group: 'secp256k1', binding: BINDING, statement: logSt, proof: provePiLogStar(g, BINDING, logSt, { x: k, rho }, rng) },
     { kind: 'pimul', binding: BINDING, statement: mulSt, proof: provePiMul(BINDING, mulSt, { x: y, rho: rhoC, rhoX }, rng) },
+    { kind: 'pidec', binding: BINDING, statement: decSt, proof: provePiDec(BINDING, decSt, { y: yDec, rho: rhoDec }, rng) },
   ];
 }

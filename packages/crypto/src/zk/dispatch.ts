@@ -16,6 +16,7 @@ import { verifyDleq, verifyDleqZn, type DleqProof, type DleqStatement, type Dleq
 import { groupByName } from './group.ts';
 import type { PaillierProofParams } from './params.ts';
 import { verifyPiAffG, type PiAffGProof, type PiAffGStatement } from './piaffg.ts';
+import { verifyPiDec, type PiDecProof, type PiDecStatement } from './pidec.ts';
 import { verifyPiEnc, type PiEncProof, type PiEncStatement } from './pienc.ts';
 import { verifyPiFac, type PiFacProof, type PiFacStatement } from './pifac.ts';
 import { verifyPiLogStar, type PiLogStarProof, type PiLogStarStatement } from './pilogstar.ts';
@@ -41,6 +42,7 @@ export type ZkVerifyJob =
   | (JobBase & { readonly kind: 'piprm'; readonly statement: PiPrmStatement; readonly proof: PiPrmProof; readonly params?: PaillierProofParams })
   | (JobBase & { readonly kind: 'pifac'; readonly statement: PiFacStatement; readonly proof: PiFacProof; readonly params?: PaillierProofParams })
   | (JobBase & { readonly kind: 'pienc'; readonly statement: PiEncStatement; readonly proof: PiEncProof; readonly params?: PaillierProofParams })
+  | (JobBase & { readonly kind: 'pidec'; readonly statement: PiDecStatement; readonly proof: PiDecProof; readonly params?: PaillierProofParams })
   | (JobBase & { readonly kind: 'pimul'; readonly statement: PiMulStatement; readonly proof: PiMulProof; readonly params?: PaillierProofParams })
   | (JobBase & {
       readonly kind: 'piaffg';
@@ -69,6 +71,7 @@ export const ZK_PROOF_KINDS: readonly ZkVerifyJob['kind'][] = Object.freeze([
   'piaffg',
   'pilogstar',
   'pimul',
+  'pidec',
 ]);
 
 /** Outcome of one job (plain data). */
@@ -106,6 +109,8 @@ function run(job: ZkVerifyJob): void {
       return verifyPiLogStar(groupByName(job.group), job.binding, job.statement, job.proof, job.params);
     case 'pimul':
       return verifyPiMul(job.binding, job.statement, job.proof, job.params);
+    case 'pidec':
+      return verifyPiDec(job.binding, job.statement, job.proof, job.params);
     default: {
       const unknown: never = job;
       throw new FieldRangeError('kind', `unknown proof kind ${JSON.stringify((unknown as { kind?: unknown }).kind)}`);
