@@ -87,3 +87,12 @@ export function next<T>(register: (cb: (v: T) => void) => () => void, ms = 5000)
     });
   });
 }
+
+/** Resolves once `cond` holds (polls every 10 ms; rejects after `ms`). */
+export async function until(cond: () => boolean, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('condition not reached');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}

@@ -7,20 +7,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMailboxTransport } from '@tessera/transport/mailbox';
 import { partyIndex, type PartyIndex } from '@tessera/transport/signal-protocol';
-import { cleanup, client, codecFor, identities, invite, server } from './helpers.ts';
+import { cleanup, client, codecFor, identities, invite, server, until } from './helpers.ts';
 
 const P = (i: number): PartyIndex => partyIndex(i);
 
 afterEach(cleanup);
-
-/** Resolves once `cond` holds (polls; rejects after `ms`). */
-async function until(cond: () => boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not reached');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 describe('mailbox transport', () => {
   it('an item the handler failed on is read again before any later push is handled', async () => {

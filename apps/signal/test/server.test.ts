@@ -11,7 +11,7 @@ import { TransportError } from '@tessera/transport/errors';
 import { signTagged } from '@tessera/transport/identity';
 import { SIGNAL_AUTH_TAG, partyIndex, type PartyIndex, type SessionId } from '@tessera/transport/signal-protocol';
 import { createFileStore } from '../src/file-store.ts';
-import { cleanup, client, codecFor, identities, invite, memoryLog, next, scratch, server } from './helpers.ts';
+import { cleanup, client, codecFor, identities, invite, memoryLog, next, scratch, server, until } from './helpers.ts';
 
 afterEach(cleanup);
 
@@ -36,14 +36,6 @@ function raw(url: string): Promise<{ ws: WebSocket; frames: any[]; closed: Promi
     ws.on('error', reject);
     ws.on('open', () => resolve({ ws, frames, closed }));
   });
-}
-
-async function until(cond: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not reached');
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 describe('signal server', () => {
