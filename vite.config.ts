@@ -4,7 +4,7 @@
  */
 import { defineConfig } from 'vitest/config';
 
-const projects = ['packages/crypto', 'packages/protocols', 'packages/transport', 'packages/vault', 'apps/signal', 'apps/cli'];
+const projects = ['packages/crypto', 'packages/protocols', 'packages/transport', 'packages/vault', 'apps/signal', 'apps/cli', 'apps/wallet', 'apps/hsm-bridge'];
 
 export default defineConfig({
   worker: { format: 'es' },

@@ -14,6 +14,8 @@
  *   joined per connection, room lifetime, authentication and idle timeouts; rooms and
  *   mailboxes expire with their invitation.
  * - `GET /health` answers `{ status, uptimeMs, connections, rooms, envelopes, bytes }`.
+ * - With `static`, every other HTTP path serves files from that directory (static-files.ts):
+ *   the wallet and the WebSocket endpoint then share one origin.
  * - Logs are structured (log.ts) and carry no payload, SDP or secret.
  * - `close()` shuts down gracefully: stops accepting, says `bye` to every client, closes
  *   their sockets, then flushes and closes the store.
@@ -30,6 +32,7 @@ import { checkIdentityPublicKey, fingerprint, verifyTagged } from '@tessera/tran
 import { invitedIndex, parseInvitation, type Invitation } from '@tessera/transport/invitation';
 import { SIGNAL_AUTH_TAG, SIGNAL_PROTOCOL_VERSION, parseClientMessage, type ClientMessage, type Json, type PartyIndex } from '@tessera/transport/signal-protocol';
 import { createLogger, sessionTag, type Logger } from './log.ts';
+import { createStaticHandler } from './static-files.ts';
 import { StoreFullError, type MailboxStore } from './store.ts';
 
 /** Options of {@link startSignalServer}. */
@@ -60,6 +63,8 @@ export interface SignalServerOptions {
   readonly expireIntervalMs?: number;
   readonly rng?: RandomSource;
   readonly now?: () => number;
+  /** Directory of a built web app served on every HTTP path but `/health` (same origin as the WebSocket). */
+  readonly static?: string;
 }
 
 /** Server counters (for the health endpoint and the load benchmark). */
@@ -349,8 +354,14 @@ export async function startSignalServer(opts: SignalServerOptions): Promise<Sign
     }
   }
 
+  const serveStatic = opts.static !== undefined ? createStaticHandler(opts.static) : undefined;
   function health(_req: IncomingMessage, res: ServerResponse): void {
-    if (_req.method !== 'GET' || (_req.url ?? '').split('?')[0] !== '/health') {
+    const isHealth = (_req.url ?? '').split('?')[0] === '/health';
+    if (!isHealth && serveStatic) {
+      serveStatic(_req, res);
+      return;
+    }
+    if (_req.method !== 'GET' || !isHealth) {
       res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found"}');
       return;
     }

@@ -4,6 +4,8 @@
  * Prints `ws://host:port` on stdout once listening; structured logs go to stderr.
  * @module
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { createFileStore } from '@tessera/signal/file-store';
 import { createLogger, type LogLevel } from '@tessera/signal/log';
 import { startSignalServer } from '@tessera/signal/server';
@@ -17,6 +19,7 @@ const options = {
   'max-rooms': { type: 'string' },
   'max-bytes': { type: 'string' },
   'log-level': { type: 'string' },
+  static: { type: 'string' },
 } as const;
 
 const LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
@@ -26,7 +29,7 @@ export const signalCommand: Command = {
   name: 'signal',
   summary: 'run the signalling and mailbox server (WebSocket rooms, SDP/ICE relay, durable mailbox)',
   help: `usage: tessera signal --port P --data DIR [--host H] [--max-rooms N] [--max-bytes B]
-                      [--log-level debug|info|warn|error]
+                      [--log-level debug|info|warn|error] [--static DIR]
 
 Runs the signal server: rooms per session created from signed invitations, identity-key
 authentication, SDP/ICE relay for the WebRTC mesh, and a store-and-forward mailbox for
@@ -39,7 +42,9 @@ never payloads) go to stderr. Ctrl-C or SIGTERM shuts down gracefully.
   --host H        interface to bind (default 127.0.0.1)
   --max-rooms N   most live rooms (default 10000)
   --max-bytes B   most bytes of live mailbox data (default 268435456)
-  --log-level L   least severe level logged (default info)`,
+  --log-level L   least severe level logged (default info)
+  --static DIR    also serve the files of DIR (e.g. the built wallet, apps/wallet/dist) over
+                  HTTP on the same port, so the app and the WebSocket share one origin`,
   async run(args: string[], ctx: CliContext): Promise<number> {
     const { values } = parseCommandArgs(args, options);
     const port = parseIntArg('--port', required('--port', values.port), 0, 65535);
@@ -52,8 +57,10 @@ never payloads) go to stderr. Ctrl-C or SIGTERM shuts down gracefully.
       ...(values['max-rooms'] !== undefined ? { maxRooms: parseIntArg('--max-rooms', values['max-rooms'], 1, 10_000_000) } : {}),
       ...(values['max-bytes'] !== undefined ? { maxBytes: parseIntArg('--max-bytes', values['max-bytes'], 1024, Number.MAX_SAFE_INTEGER) } : {}),
     };
+    const staticDir = values.static;
+    if (staticDir !== undefined && (staticDir.trim() === '' || !existsSync(join(staticDir, 'index.html')))) throw new UsageError('--static', `expected a directory holding index.html (got ${JSON.stringify(shorten(staticDir))})`);
     const logger = createLogger(ctx.stderr, level);
-    const server = await startSignalServer({ store: createFileStore({ dir, ...limits, onEvent: (event, fields) => logger.log('info', event, fields) }), port, host, logger });
+    const server = await startSignalServer({ store: createFileStore({ dir, ...limits, onEvent: (event, fields) => logger.log('info', event, fields) }), port, host, logger, ...(staticDir !== undefined ? { static: staticDir } : {}) });
     ctx.stdout.write(`${server.url}\n`);
     await new Promise<void>((resolve) => {
       if (ctx.signal.aborted) resolve();
