@@ -1,21 +1,24 @@
 #!/usr/bin/env node
-// `npm start`: install what is missing, then run the main jobs:
-//   1. `tessera demo` — a 2048-bit Paillier key generated in the worker pool, then encrypt, add,
-//      multiply and decrypt;
-//   2. `tessera demo --transport webrtc` — a signal server on a free loopback port and three party
-//      processes that run a FROST 2-of-3 Taproot DKG and signing over WebRTC (mailbox fallback).
-// `npm start -- --serve [--port P]` then keeps a signal server running on 127.0.0.1:P (default 8787)
-// with its mailbox in .tessera/signal, until Ctrl-C.
-import { spawnSync } from 'node:child_process';
+// `npm start`: install what is missing, build the wallet (apps/wallet, a Vite PWA), and serve it
+// together with the signal server on ONE loopback origin (the wallet's files over HTTP and the
+// signalling/mailbox WebSocket on the same port), then print the URL to open. Runs until Ctrl-C.
+//
+//   npm start                       wallet + signal server on http://localhost:8787/
+//   npm start -- --port P           another port
+//   npm start -- --demo             instead: the command-line demos (Paillier in the worker pool, then a
+//                                   FROST 2-of-3 Taproot DKG and signing by three processes over WebRTC)
+import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { ensure } from './ensure.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2).filter((a) => a !== '--');
-const serve = args.includes('--serve');
-const portIdx = args.indexOf('--port');
-const port = portIdx >= 0 ? args[portIdx + 1] : '8787';
+const opt = (name, dflt) => {
+  const i = args.indexOf(name);
+  return i >= 0 && args[i + 1] !== undefined ? args[i + 1] : dflt;
+};
+const port = opt('--port', '8787');
 
 ensure();
 
@@ -24,11 +27,34 @@ function tessera(...cmd) {
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
-console.error('\n== Paillier in the worker pool ==');
-tessera('demo');
-console.error('\n== FROST 2-of-3 (Taproot) over WebRTC through the signal server ==');
-tessera('demo', '--transport', 'webrtc', '--parties', '3', '--threshold', '2', '--suite', 'taproot', '--message', Buffer.from('hello from tessera').toString('hex'));
-if (serve) {
-  console.error(`\n== signal server on ws://127.0.0.1:${port} (Ctrl-C to stop) ==`);
-  tessera('signal', '--port', port, '--data', path.join(root, '.tessera', 'signal'));
+if (args.includes('--demo')) {
+  console.error('\n== Paillier in the worker pool ==');
+  tessera('demo');
+  console.error('\n== FROST 2-of-3 (Taproot) over WebRTC through the signal server ==');
+  tessera('demo', '--transport', 'webrtc', '--parties', '3', '--threshold', '2', '--suite', 'taproot', '--message', Buffer.from('hello from tessera').toString('hex'));
+  process.exit(0);
 }
+
+console.error('\n== building the wallet ==');
+const build = spawnSync('pnpm', ['--filter', '@tessera/wallet', 'build'], { cwd: root, stdio: 'inherit' });
+if (build.status !== 0) process.exit(build.status ?? 1);
+
+const dist = path.join(root, 'apps', 'wallet', 'dist');
+const server = spawn(process.execPath, ['--import', 'tsx', 'apps/cli/src/main.ts', 'signal', '--port', port, '--data', path.join(root, '.tessera', 'signal'), '--static', dist], {
+  cwd: root,
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
+let announced = false;
+server.stdout.setEncoding('utf8');
+server.stdout.on('data', (chunk) => {
+  if (announced) return;
+  const m = /ws:\/\/[^:\s]+:(\d+)/.exec(chunk);
+  if (!m) return;
+  announced = true;
+  console.log(`\nTessera wallet: open http://localhost:${m[1]}/  (signal server ws://localhost:${m[1]}, same origin)`);
+  console.log('Open it in several browser profiles or windows to co-sign; Ctrl-C stops the server.');
+});
+const stop = () => server.kill('SIGTERM');
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);
+server.on('exit', (code) => process.exit(code ?? 0));
