@@ -1,0 +1,81 @@
+/**
+ * Builds the vault's unlock methods from what the user provides: a passphrase (Argon2id via
+ * `passphraseMethod`) or a passkey (WebAuthn PRF via `vault/webauthn.ts`: register a
+ * credential with the PRF extension, then evaluate its PRF for the vault's context).
+ * The PRF output is wiped as soon as the method's wrapper has copied it.
+ * @module
+ */
+import { passphraseMethod, webauthnPrfMethod, type Argon2Params, type UnlockMethod, type MethodInfo } from '@tessera/vault';
+import { getPrfOutput, registerPrfCredential } from '@tessera/vault/webauthn';
+import { randomBytes, type RandomSource } from '@tessera/crypto/rng';
+import type { WebAuthnOptions } from './api.ts';
+import { WalletError } from './errors.ts';
+
+/** Unlock-method construction for one vault. */
+export interface MethodFactory {
+  /** @throws {WalletError} `bad-input` on an empty passphrase. */
+  passphrase(passphrase: string, label?: string): UnlockMethod;
+  /** Registers a new passkey and returns its method. @throws {WalletError} `webauthn-unavailable`. */
+  registerPasskey(userName: string, label?: string): Promise<UnlockMethod>;
+  /** The method of an enrolled passkey (asks the authenticator). @throws {WalletError} `webauthn-unavailable`. */
+  passkey(methods: readonly MethodInfo[]): Promise<UnlockMethod>;
+}
+
+/** Options of {@link createMethodFactory}. */
+export interface MethodFactoryOptions {
+  /** Vault database name: the PRF context (one secret per vault per credential). */
+  readonly vaultName: string;
+  readonly webauthn?: WebAuthnOptions;
+  readonly kdf?: Argon2Params;
+  readonly rng?: RandomSource;
+}
+
+/** Creates the {@link MethodFactory} of a vault. */
+export function createMethodFactory(o: MethodFactoryOptions): MethodFactory {
+  const credentials = (): { wa: WebAuthnOptions; creds: CredentialsContainer } => {
+    const wa = o.webauthn;
+    const creds = wa?.credentials ?? (typeof navigator !== 'undefined' ? navigator.credentials : undefined);
+    if (!wa || !creds) throw new WalletError('webauthn-unavailable', 'WebAuthn is not configured in this environment', { field: 'webauthn' });
+    return { wa, creds };
+  };
+  const prfMethod = async (credentialId: string, label: string | undefined): Promise<UnlockMethod> => {
+    const { wa, creds } = credentials();
+    let out: Uint8Array;
+    try {
+      out = await getPrfOutput({ rpId: wa.rpId, credentialId, challenge: randomBytes(32, o.rng), prfContext: o.vaultName }, creds);
+    } catch (e) {
+      throw new WalletError('webauthn-unavailable', e instanceof Error ? e.message : 'the authenticator gave no PRF output', { field: 'webauthn', cause: e });
+    }
+    try {
+      return webauthnPrfMethod(out, { credentialId, ...(label !== undefined ? { label } : {}), ...(o.rng ? { rng: o.rng } : {}) });
+    } finally {
+      out.fill(0);
+    }
+  };
+  return {
+    passphrase(passphrase, label) {
+      if (typeof passphrase !== 'string' || passphrase.length === 0) throw new WalletError('bad-input', 'expected a non-empty passphrase', { field: 'passphrase' });
+      return passphraseMethod(passphrase, { ...(label !== undefined ? { label } : {}), ...(o.kdf ? { kdf: o.kdf } : {}), ...(o.rng ? { rng: o.rng } : {}) });
+    },
+    async registerPasskey(userName, label) {
+      const { wa, creds } = credentials();
+      let reg: { credentialId: string; prfEnabled: boolean };
+      try {
+        reg = await registerPrfCredential(
+          { rp: { id: wa.rpId, name: wa.rpName ?? 'Tessera Wallet' }, user: { id: randomBytes(16, o.rng), name: userName, displayName: userName }, challenge: randomBytes(32, o.rng), prfContext: o.vaultName },
+          creds,
+        );
+      } catch (e) {
+        throw new WalletError('webauthn-unavailable', e instanceof Error ? e.message : 'passkey registration failed', { field: 'webauthn', cause: e });
+      }
+      if (!reg.prfEnabled) throw new WalletError('webauthn-unavailable', 'this authenticator does not support the PRF extension', { field: 'webauthn.prf' });
+      return prfMethod(reg.credentialId, label);
+    },
+    async passkey(methods) {
+      const m = methods.find((x) => x.kind === 'webauthn-prf');
+      const id = m?.params.credentialId;
+      if (!m || typeof id !== 'string') throw new WalletError('webauthn-unavailable', 'no passkey is enrolled in this vault', { field: 'webauthn' });
+      return prfMethod(id, m.label);
+    },
+  };
+}
