@@ -1,25 +1,48 @@
 /**
- * One party of a FROST ceremony run from Node (the `tessera party` command and the demo):
- * reads the signed invitation, connects to the signal server with the party's identity,
- * opens the room, and runs the DKG or the signing the invitation describes over the WebRTC
- * mesh (with mailbox fallback) or the mailbox only, keeping its runner records and nonce
- * ledger in a state directory so that a killed process resumes where it stopped.
+ * One party of a FROST or CGGMP21 ceremony run from Node (the `tessera party` command and
+ * the demo): reads the signed invitation, connects to the signal server with the party's
+ * identity, opens the room, and runs the ceremony the invitation describes over the WebRTC
+ * mesh (with mailbox fallback) or the mailbox only, keeping its runner records and nonce /
+ * presignature ledger in a state directory so that a killed process resumes where it stopped.
  *
- * Invitation parameters (`params`, signed by the creator):
- * - DKG: `{ ceremony: "dkg", suite, threshold }`;
- * - signing: `{ ceremony: "sign", suite, groupKey, message, signers }` (hex group key as
- *   `publicKey(share)` prints it, hex message, signer indices).
+ * Invitation parameters (`params`, signed by the creator) and protocol ids:
+ * - FROST DKG (`tessera/frost/dkg`): `{ ceremony: "dkg", suite, threshold }`;
+ * - FROST signing (`tessera/frost/sign`): `{ ceremony: "sign", suite, groupKey, message,
+ *   signers }` (hex group key as `publicKey(share)` prints it, hex message, signer indices);
+ * - CGGMP21 key generation + aux-info (`tessera/cggmp/keygen`): `{ ceremony: "cggmp-keygen",
+ *   threshold }` — every invited party is in the committee; the result is a complete
+ *   threshold ECDSA key share (2-of-2 is the "2PC wallet": a browser and a Node co-signer);
+ * - CGGMP21 presigning + signing (`tessera/cggmp/sign`): `{ ceremony: "cggmp-sign", groupKey,
+ *   message, hash, signers, derivation }` — `groupKey` the 33-byte compressed root key (hex),
+ *   `message` hex, `hash` `"sha256"` or `"keccak256"` (the digest of `message` is signed) or
+ *   `null` (`message` is the 32-byte digest itself), `derivation` a non-hardened BIP32 path
+ *   as an index array (`[]`: the root key).
  * @module
  */
 import { join } from 'node:path';
 import { FieldRangeError, FieldTypeError, assertInteger } from '@tessera/crypto/errors';
 import { bytesToHex } from '@tessera/crypto/bytes';
+import type { PoolProgress, WorkerPool } from '@tessera/crypto/pool';
+import { messageDigest } from '@tessera/protocols/cggmp/ecdsa';
+import type { CggmpKeyShare } from '@tessera/protocols/cggmp/keyshare';
+import type { PrimeSource } from '@tessera/protocols/cggmp/prime-source';
 import { expectArray, expectHex, expectObject, type Json } from '@tessera/protocols/engine/codec';
 import { partyList, type PartyIndex } from '@tessera/protocols/engine/ids';
 import type { DkgOutput } from '@tessera/protocols/frost/dkg';
 import { publicKey, type KeyShare } from '@tessera/protocols/frost/keyshare';
 import type { SignOutput } from '@tessera/protocols/frost/sign';
 import { getSuite, type SuiteName } from '@tessera/protocols/frost/suite';
+import {
+  CGGMP_PROTOCOLS,
+  cggmpPoolPrimeSource,
+  poolVerifier,
+  readDerivation,
+  runCggmpKeygenCeremony,
+  runCggmpSignCeremony,
+  type CggmpKeygenCeremonyResult,
+  type CggmpPhase,
+  type CggmpSignCeremonyResult,
+} from './cggmp.ts';
 import { createFileNonceLedger } from './file-nonce-ledger.ts';
 import { createFileRunnerStore } from './file-runner-store.ts';
 import { dkgOutputCodec, frostDkgFactory, frostSignFactory, signOutputCodec } from './frost.ts';
@@ -35,7 +58,24 @@ import { createMeshTransport, type MeshEvent } from './webrtc.ts';
 /** The ceremony an invitation describes. */
 export type CeremonyParams =
   | { readonly ceremony: 'dkg'; readonly suite: SuiteName; readonly threshold: number }
-  | { readonly ceremony: 'sign'; readonly suite: SuiteName; readonly groupKey: string; readonly message: string; readonly signers: readonly PartyIndex[] };
+  | { readonly ceremony: 'sign'; readonly suite: SuiteName; readonly groupKey: string; readonly message: string; readonly signers: readonly PartyIndex[] }
+  | { readonly ceremony: 'cggmp-keygen'; readonly threshold: number }
+  | {
+      readonly ceremony: 'cggmp-sign';
+      /** Compressed root public key, hex. */
+      readonly groupKey: string;
+      /** Hex message (or the digest itself when `hash` is null). */
+      readonly message: string;
+      readonly hash: 'sha256' | 'keccak256' | null;
+      /** The 32-byte digest that is signed, hex. */
+      readonly digest: string;
+      readonly signers: readonly PartyIndex[];
+      /** Non-hardened BIP32 path ([] = the root key). */
+      readonly derivation: readonly number[];
+    };
+
+/** Protocol id an invitation names for each CGGMP21 ceremony. */
+export const CGGMP_CEREMONY_PROTOCOLS = Object.freeze({ 'cggmp-keygen': CGGMP_PROTOCOLS.keygen, 'cggmp-sign': CGGMP_PROTOCOLS.sign });
 
 /**
  * Reads and checks an invitation's ceremony parameters.
@@ -61,7 +101,26 @@ export function parseCeremonyParams(inv: Invitation): CeremonyParams {
     if (inv.protocol !== 'tessera/frost/sign') throw new FieldRangeError('protocol', 'a signing invitation must name tessera/frost/sign');
     return { ceremony: 'sign', suite, groupKey: o.groupKey as string, message: o.message as string, signers };
   }
-  throw new FieldTypeError('params.ceremony', 'expected dkg or sign');
+  if (p.ceremony === 'cggmp-keygen') {
+    const o = expectObject(p, 'params', ['ceremony', 'threshold']);
+    assertInteger('params.threshold', o.threshold, 2, inv.parties.size);
+    if (inv.protocol !== CGGMP_CEREMONY_PROTOCOLS['cggmp-keygen']) throw new FieldRangeError('protocol', 'a CGGMP key generation invitation must name tessera/cggmp/keygen');
+    return { ceremony: 'cggmp-keygen', threshold: o.threshold };
+  }
+  if (p.ceremony === 'cggmp-sign') {
+    const o = expectObject(p, 'params', ['ceremony', 'groupKey', 'message', 'hash', 'signers', 'derivation']);
+    expectHex(o.groupKey, 'params.groupKey', 33);
+    const message = expectHex(o.message, 'params.message');
+    if (o.hash !== null && o.hash !== 'sha256' && o.hash !== 'keccak256') throw new FieldTypeError('params.hash', 'expected sha256, keccak256 or null');
+    if (o.hash === null && message.length !== 32) throw new FieldRangeError('params.message', 'without a hash, the message is the 32-byte digest');
+    const digest = o.hash === null ? message : messageDigest(message, o.hash);
+    const signers = partyList(expectArray(o.signers, 'params.signers', 2), 'params.signers', 2);
+    for (const s of signers) if (!inv.parties.has(s)) throw new FieldRangeError('params.signers', `party ${s} is not invited`);
+    const derivation = readDerivation(o.derivation, 'params.derivation');
+    if (inv.protocol !== CGGMP_CEREMONY_PROTOCOLS['cggmp-sign']) throw new FieldRangeError('protocol', 'a CGGMP signing invitation must name tessera/cggmp/sign');
+    return { ceremony: 'cggmp-sign', groupKey: o.groupKey as string, message: o.message as string, hash: o.hash, digest: bytesToHex(digest), signers, derivation };
+  }
+  throw new FieldTypeError('params.ceremony', 'expected dkg, sign, cggmp-keygen or cggmp-sign');
 }
 
 /** Options of {@link runNodeParty}. */
@@ -73,8 +132,21 @@ export interface NodePartyOptions {
   readonly invitation: string;
   /** Directory for runner records and the nonce ledger (resumption). */
   readonly stateDir: string;
-  /** The key share (signing only). */
+  /** The key share (FROST signing only). */
   readonly keyShare?: KeyShare;
+  /** The CGGMP21 key share (`cggmp-sign` only). */
+  readonly cggmpKeyShare?: CggmpKeyShare;
+  /**
+   * `cggmp-keygen`: this party's two safe primes (tests, fixtures). Default: searched on
+   * `pool` (or on a two-worker pool started for the ceremony).
+   */
+  readonly primeSource?: PrimeSource;
+  /** Worker pool for the prime search and proof verification (not terminated here). */
+  readonly pool?: WorkerPool;
+  /** Progress of the safe-prime search on the pool (`cggmp-keygen`). */
+  readonly onPrimeProgress?: (p: PoolProgress) => void;
+  /** Called when a CGGMP21 phase (keygen, aux, presign, sign) reports a runner event. */
+  readonly onPhaseEvent?: (phase: CggmpPhase, e: RunnerEvent) => void;
   /** `webrtc` (default: mesh with mailbox fallback) or `mailbox`. */
   readonly transport?: 'webrtc' | 'mailbox';
   /** Silence timeout of the session (default 120 s). */
@@ -91,7 +163,15 @@ export interface NodePartyOptions {
 /** What {@link runNodeParty} returns. */
 export type NodePartyResult =
   | { readonly ceremony: 'dkg'; readonly self: PartyIndex; readonly result: RunResult<DkgOutput> }
-  | { readonly ceremony: 'sign'; readonly self: PartyIndex; readonly result: RunResult<SignOutput> };
+  | { readonly ceremony: 'sign'; readonly self: PartyIndex; readonly result: RunResult<SignOutput> }
+  | { readonly ceremony: 'cggmp-keygen'; readonly self: PartyIndex; readonly result: CggmpKeygenCeremonyResult }
+  | { readonly ceremony: 'cggmp-sign'; readonly self: PartyIndex; readonly result: CggmpSignCeremonyResult };
+
+/** Starts the two-worker pool of a CGGMP21 ceremony (loaded only when needed). */
+async function startPool(): Promise<WorkerPool> {
+  const { createWorkerPool } = await import('@tessera/crypto/pool');
+  return createWorkerPool({ size: 2 });
+}
 
 /**
  * Runs this party's part of the invited ceremony to the end.
@@ -126,6 +206,48 @@ export async function runNodeParty(o: NodePartyOptions): Promise<NodePartyResult
       ...(o.abort ? { signal: o.abort } : {}),
       ...(o.onEvent ? { onEvent: o.onEvent } : {}),
     };
+    if (params.ceremony === 'cggmp-keygen' || params.ceremony === 'cggmp-sign') {
+      const cggmp = {
+        session: inv.session,
+        self,
+        identity: o.identity,
+        directory: inv.parties,
+        transport,
+        store,
+        timeoutMs: common.timeoutMs,
+        ...(o.abort ? { signal: o.abort } : {}),
+        onEvent: (phase: CggmpPhase, e: RunnerEvent) => {
+          o.onPhaseEvent?.(phase, e);
+          o.onEvent?.(e);
+        },
+      };
+      if (params.ceremony === 'cggmp-sign') {
+        const share = o.cggmpKeyShare;
+        if (!share) throw new FieldTypeError('keyShare', 'a CGGMP signing ceremony needs this party’s CGGMP key share');
+        if (share.core.index !== self) throw new FieldRangeError('keyShare', `the share is party ${share.core.index}'s, the invitation lists this identity as party ${self}`);
+        if (bytesToHex(share.core.publicKey) !== params.groupKey) throw new FieldRangeError('keyShare', 'the share is not of the invited group key');
+        if (!params.signers.includes(self)) throw new FieldRangeError('params.signers', 'this party is not a signer');
+        const result = await runCggmpSignCeremony({
+          ...cggmp,
+          keyShare: share,
+          digest: expectHex(params.digest, 'params.digest', 32),
+          signers: params.signers,
+          derivation: params.derivation,
+          ledger: createFileNonceLedger(join(o.stateDir, 'presignature-ledger.json')),
+          ...(o.pool ? { verifier: poolVerifier(o.pool) } : {}),
+        });
+        return { ceremony: 'cggmp-sign', self, result };
+      }
+      const ownPool = o.pool || o.primeSource ? undefined : await startPool();
+      try {
+        const pool = o.pool ?? ownPool;
+        const primeSource = o.primeSource ?? cggmpPoolPrimeSource(pool!, { ...(o.onPrimeProgress ? { onProgress: o.onPrimeProgress } : {}), ...(o.abort ? { signal: o.abort } : {}) });
+        const result = await runCggmpKeygenCeremony({ ...cggmp, parties, threshold: params.threshold, primeSource, ...(pool ? { verifier: poolVerifier(pool) } : {}) });
+        return { ceremony: 'cggmp-keygen', self, result };
+      } finally {
+        await ownPool?.terminate();
+      }
+    }
     if (params.ceremony === 'dkg') {
       const result = await runProtocol({
         ...common,
