@@ -13,6 +13,7 @@ import { UsageError, shorten, wantsHelp } from './args.ts';
 import type { CliContext, Command } from './command.ts';
 import { committeeCommand } from './commands/committee.ts';
 import { demoCommand } from './commands/demo-transport.ts';
+import { hsmBridgeCommand } from './commands/hsm-bridge.ts';
 import { isprimeCommand } from './commands/isprime.ts';
 import { paillierCommand } from './commands/paillier.ts';
 import { partyCommand } from './commands/party.ts';
@@ -21,7 +22,7 @@ import { signalCommand } from './commands/signal.ts';
 import { simulateCommand } from './commands/simulate.ts';
 
 /** Every command, in help order. */
-export const COMMANDS: readonly Command[] = [isprimeCommand, primeCommand, paillierCommand, committeeCommand, simulateCommand, demoCommand, signalCommand, partyCommand];
+export const COMMANDS: readonly Command[] = [isprimeCommand, primeCommand, paillierCommand, committeeCommand, simulateCommand, demoCommand, signalCommand, partyCommand, hsmBridgeCommand];
 
 /** Exit codes. */
 export const EXIT = { ok: 0, failure: 1, usage: 2, interrupted: 130 } as const;

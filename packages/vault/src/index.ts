@@ -4,7 +4,7 @@
  * @module
  */
 export { openVault, Vault, VAULT_STORES, VAULT_DB_VERSION, FROST_SHARE_TYPE, CGGMP_SHARE_TYPE } from './vault.ts';
-export type { VaultOptions, VaultStore, MethodInfo, ShareRecord, AuditReport, BackupOptions } from './vault.ts';
+export type { VaultOptions, ExternalCounter, VaultStore, MethodInfo, ShareRecord, AuditReport, BackupOptions } from './vault.ts';
 export { passphraseMethod, webauthnPrfMethod } from './wrappers.ts';
 export type { KeyWrapper, WrappedKey, UnlockMethod, PassphraseMethodOptions, PrfMethodOptions } from './wrappers.ts';
 export { DEFAULT_ARGON2, checkArgon2Params, derivePassphraseKey } from './kdf.ts';
@@ -12,3 +12,5 @@ export type { Argon2Params } from './kdf.ts';
 export { VaultUnlockError, VaultIntegrityError, VaultStateError } from './errors.ts';
 export type { UnlockFailure, VaultStateReason } from './errors.ts';
 export type { AuditEntry, AuditKind, AuditDetails } from './audit.ts';
+export { pkcs11BridgeMethod, createBridgeClient, bridgeCounter, compareNonceRecords, crossCheckNonceRecords, bridgeRequestBytes, BridgeError, BRIDGE_REQUEST_TAG, PKCS11_KIND } from './bridge.ts';
+export type { BridgeClient, BridgeClientOptions, BridgeMethodOptions, BridgeSigner, BridgeHealth, BridgeDeviceStatus, NonceRecords, NonceMismatch, NonceMismatchKind } from './bridge.ts';

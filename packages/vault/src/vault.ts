@@ -92,6 +92,18 @@ export interface VaultOptions {
   readonly rng?: RandomSource;
   /** Clock for audit entries, ms since the epoch (default `Date.now`). */
   readonly now?: () => number;
+  /** External monotonic counter for {@link NonceLedger.nextCounter} (see {@link Vault.setExternalCounter}). */
+  readonly counter?: ExternalCounter;
+}
+
+/**
+ * A monotonic counter kept outside IndexedDB (the PKCS#11 bridge's token counter, bridge.ts).
+ * `next(keyId, atLeast)` returns a value ≥ `atLeast`, strictly above every value it returned
+ * before, durably.
+ */
+export interface ExternalCounter {
+  /** @throws {Error} if the counter cannot be reached; the vault then fails closed. */
+  next(keyId: string, atLeast: bigint): Promise<bigint>;
 }
 
 /** An enrolled unlock method as listed (no secrets). */
@@ -209,6 +221,7 @@ export class Vault {
   readonly #now: () => number;
   #vaultId: string | undefined;
   #keys: UnlockedKeys | undefined;
+  #counter: ExternalCounter | undefined;
 
   /** @internal use {@link openVault}. */
   constructor(db: DB, opts: VaultOptions, vaultId: string | undefined) {
@@ -216,6 +229,19 @@ export class Vault {
     this.#rng = opts.rng;
     this.#now = opts.now ?? Date.now;
     this.#vaultId = vaultId;
+    this.#counter = opts.counter;
+  }
+
+  /**
+   * Uses `counter` (e.g. the PKCS#11 bridge's token counter) for {@link NonceLedger.nextCounter}
+   * from now on, or the IndexedDB counter alone when undefined. With an external counter each
+   * value is `counter.next(keyId, stored + 1)`, and the larger of it and the stored value is
+   * written back, so values stay strictly increasing across both records and a rolled-back
+   * IndexedDB cannot repeat a value. If the counter cannot be reached, `nextCounter` fails
+   * (no silent fall-back to IndexedDB alone).
+   */
+  setExternalCounter(counter: ExternalCounter | undefined): void {
+    this.#counter = counter;
   }
 
   /** The random vault id (hex), or undefined before {@link create}/{@link importBackup}. */
@@ -631,12 +657,37 @@ export class Vault {
 
   async #nextCounter(keyId: string): Promise<bigint> {
     checkId('keyId', keyId);
+    const external = this.#counter;
+    if (external) return this.#nextExternalCounter(external, keyId);
     const tx = this.#db.transaction('counters', 'readwrite', STRICT);
     const cur = (await tx.store.get(keyId)) as bigint | undefined;
     const c = (typeof cur === 'bigint' ? cur : 0n) + 1n;
     await tx.store.put(c, keyId);
     await tx.done;
     return c;
+  }
+
+  async #nextExternalCounter(external: ExternalCounter, keyId: string): Promise<bigint> {
+    const stored = (await this.#db.get('counters', keyId)) as bigint | undefined;
+    const floor = (typeof stored === 'bigint' ? stored : 0n) + 1n;
+    const c = await external.next(keyId, floor);
+    if (typeof c !== 'bigint' || c < floor) throw new VaultIntegrityError(`counters/${keyId}`, `external counter returned ${String(c)}, below the ledger's next value ${floor}`);
+    const tx = this.#db.transaction('counters', 'readwrite', STRICT);
+    const cur = (await tx.store.get(keyId)) as bigint | undefined;
+    if (typeof cur !== 'bigint' || cur < c) await tx.store.put(c, keyId);
+    await tx.done;
+    return c;
+  }
+
+  /**
+   * The ledger's record of key `keyId`: its counter (last value handed out, 0 if none) and the
+   * number of consumed nonces. For the status screen's cross-check (bridge.ts).
+   */
+  async nonceLedgerStats(keyId: string): Promise<{ counter: bigint; consumed: number }> {
+    checkId('keyId', keyId);
+    const cur = (await this.#db.get('counters', keyId)) as bigint | undefined;
+    const consumed = await this.#db.count('nonces', IDBKeyRange.bound([keyId], [keyId, []]));
+    return { counter: typeof cur === 'bigint' ? cur : 0n, consumed };
   }
 
   /** Whether nonce `nonceId` of key `keyId` has been consumed. */
