@@ -3,7 +3,8 @@
  * presigning of eprint 2021/060 (revised version, Fig. 7) for a signing set S of at least t
  * parties, with Lagrange-weighted shares wᵢ = λᵢ·xᵢ. Rounds: init (Kᵢ, Gᵢ broadcast with echo;
  * Π^enc to each signer) → 1 (MtA: Dⱼ,ᵢ, Fⱼ,ᵢ, D̂ⱼ,ᵢ, F̂ⱼ,ᵢ with Π^aff-g, Π^aff-g, Π^log*; Γᵢ
- * broadcast) → 2 (δᵢ, Δᵢ, Ŝᵢ broadcast with echo; Π^log* of Δᵢ) → 3 output {@link Presignature}.
+ * broadcast) → 2 (δᵢ, Δᵢ, Ŝᵢ broadcast with echo; Π^log* of Δᵢ) → 3 output {@link Presignature},
+ * or, only when δ·G ≠ Σ Δⱼ, → 4: the blame round of Fig. 7 (blame.ts), which names the culprit.
  * Every failing proof names its sender; malformed messages and equivocation are caught by the
  * engine. Start with {@link createCggmpPresignSession}.
  * @module
@@ -19,16 +20,24 @@ import { createSession, restoreSession, type Session } from '../../engine/sessio
 import { CURVE_ORDER } from '../curve.ts';
 import type { CggmpKeyShare } from '../keyshare.ts';
 import { big, modHex, proofBinding, unbig, type ZkVerifier } from '../wire.ts';
+import { DELTA_BLAME_ROUND, deltaBlameRound } from './blame.ts';
 import { round1 } from './round1.ts';
 import { round2 } from './round2.ts';
 import { round3 } from './round3.ts';
 import { PRESIGN_PROTOCOL, encryptSigned, signerContext, type PresignDeps, type PresignOutput, type PresignRequest, type PresignState } from './types.ts';
 
 export { PRESIGN_PROTOCOL, type PresignDeps, type PresignOutput, type PresignRequest, type PresignState };
+export { DELTA_BLAME_ROUND, recoverNonce, type DeltaBlameMessage } from './blame.ts';
 export { encodePresignature, parsePresignature, validatePresignature, type Presignature } from './presignature.ts';
 
-function checkState(j: Json): PresignState {
-  const o = expectObject(j, 'state', ['signers', 'k', 'gamma', 'rho', 'nu', 'K', 'G', 'received', 'betas', 'Gamma', 'delta', 'chi']);
+function checkState(j: Json, round: number): PresignState {
+  const o = expectObject(
+    j,
+    'state',
+    ['signers', 'k', 'gamma', 'rho', 'nu', 'K', 'G', 'received', 'betas', 'Gamma', 'delta', 'chi'],
+    // optional: absent from snapshots made before the δ blame round existed
+    ['sent', 'GammaSelf', 'mta', 'deltas', 'selfFault'],
+  );
   partyList(o.signers, 'state.signers', 2);
   for (const f of ['k', 'gamma', 'rho', 'nu', 'K', 'G'] as const) unbig(o[f], `state.${f}`);
   expectArray(o.received, 'state.received').forEach((r, k) => {
@@ -46,6 +55,33 @@ function checkState(j: Json): PresignState {
   });
   if (o.Gamma !== null) expectHex(o.Gamma, 'state.Gamma', 33);
   for (const f of ['delta', 'chi'] as const) if (o[f] !== null) expectHex(o[f], `state.${f}`, 32);
+  if (o.sent !== undefined)
+    expectArray(o.sent, 'state.sent').forEach((r, k) => {
+      const row = expectArray(r, `state.sent[${k}]`, 3, 3);
+      partyIndex(row[0], `state.sent[${k}][0]`);
+      expectHex(row[1], `state.sent[${k}][1]`);
+      expectHex(row[2], `state.sent[${k}][2]`);
+    });
+  if (o.GammaSelf !== undefined) expectHex(o.GammaSelf, 'state.GammaSelf', 33);
+  if (o.mta !== undefined)
+    expectArray(o.mta, 'state.mta').forEach((r, k) => {
+      const row = expectObject(r, `state.mta[${k}]`, ['j', 'Gamma', 'D', 'F', 'psi']);
+      partyIndex(row.j, `state.mta[${k}].j`);
+      expectHex(row.Gamma, `state.mta[${k}].Gamma`, 33);
+      expectHex(row.D, `state.mta[${k}].D`);
+      expectHex(row.F, `state.mta[${k}].F`);
+      expectObject(row.psi, `state.mta[${k}].psi`, [], Object.keys(row.psi as object));
+    });
+  if (o.deltas !== undefined)
+    expectArray(o.deltas, 'state.deltas').forEach((r, k) => {
+      const row = expectArray(r, `state.deltas[${k}]`, 3, 3);
+      partyIndex(row[0], `state.deltas[${k}][0]`);
+      expectHex(row[1], `state.deltas[${k}][1]`, 32);
+      expectHex(row[2], `state.deltas[${k}][2]`, 32);
+    });
+  if (o.selfFault !== undefined && typeof o.selfFault !== 'boolean') throw new FieldTypeError('state.selfFault', 'expected a boolean');
+  if (round === DELTA_BLAME_ROUND && (o.deltas === undefined || o.mta === undefined || o.GammaSelf === undefined))
+    throw new FieldTypeError('state.deltas', 'the blame round needs deltas, mta and GammaSelf');
   return j as PresignState;
 }
 
@@ -88,7 +124,7 @@ export const cggmpPresignProtocol: ProtocolSpec<PresignState, PresignOutput, Pre
     };
     return { next: 1, state, outgoing };
   },
-  rounds: { 1: round1, 2: round2, 3: round3 },
+  rounds: { 1: round1, 2: round2, 3: round3, [DELTA_BLAME_ROUND]: deltaBlameRound },
   checkState,
 };
 

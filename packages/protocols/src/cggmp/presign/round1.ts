@@ -70,6 +70,7 @@ export const round1: RoundSpec<PresignState, PresignOutput, PresignDeps> = {
     const own = { p: sc.sk.p, q: sc.sk.q };
     const outgoing: Outgoing[] = [{ kind: 'broadcast', payload: { Gamma: pointJson(Gamma) } }];
     const betas: [number, string, string][] = [];
+    const sent: [number, string, string][] = [];
     for (const { j, K: Kj } of received) {
       const pkj = sc.pk.get(j)!;
       const Nj = pkj.n;
@@ -89,6 +90,7 @@ export const round1: RoundSpec<PresignState, PresignOutput, PresignDeps> = {
       const logStatement = { N0: Ni, C: Gi, X: pointBytes(Gamma), rp: rpj };
       const psiPrime = provePiLogStar(GROUP, proofBinding(ctx.session, 'presign/log-gamma', self, j), logStatement, { x: gamma, rho: nu, factors: own }, ctx.rng);
       betas.push([j, signedBig(g.beta), signedBig(h.beta)]);
+      sent.push([j, modHex(g.F, Ni * Ni, 'F'), modHex(h.F, Ni * Ni, 'Fhat')]);
       outgoing.push({
         kind: 'p2p',
         to: j,
@@ -105,7 +107,7 @@ export const round1: RoundSpec<PresignState, PresignOutput, PresignDeps> = {
     }
     return {
       next: 2,
-      state: { ...state, received: received.map(({ j, K, G, id }) => [j, K.toString(16), G.toString(16), id] as const), betas },
+      state: { ...state, received: received.map(({ j, K, G, id }) => [j, K.toString(16), G.toString(16), id] as const), betas, sent },
       outgoing,
     };
   },

@@ -80,7 +80,8 @@ export const round2: RoundSpec<PresignState, PresignOutput, PresignDeps> = {
     const k = unbig(state.k, 'state.k');
     const gamma = unbig(state.gamma, 'state.gamma');
     const rho = unbig(state.rho, 'state.rho');
-    let Gamma = Point.BASE.multiply(gamma);
+    const GammaSelf = Point.BASE.multiply(gamma);
+    let Gamma = GammaSelf;
     for (const { Gamma: Gj } of msgs.values()) Gamma = Gamma.add(Gj);
     if (Gamma.is0()) throw new InternalError('Γ is the identity');
     const betas = new Map(state.betas.map(([j, b, bh]) => [j as PartyIndex, { beta: unbig(b, 'state.betas', true), betaHat: unbig(bh, 'state.betas', true) }]));
@@ -101,7 +102,21 @@ export const round2: RoundSpec<PresignState, PresignOutput, PresignDeps> = {
     }
     return {
       next: 3,
-      state: { ...state, gamma: '0', nu: '0', betas: [], Gamma: pointJson(Gamma), delta: scalarJson(delta), chi: scalarJson(chi) },
+      state: {
+        ...state,
+        gamma: '0',
+        nu: '0',
+        betas: [],
+        Gamma: pointJson(Gamma),
+        delta: scalarJson(delta),
+        chi: scalarJson(chi),
+        // kept for the δ blame round (Fig. 7 output, blame.ts)
+        GammaSelf: pointJson(GammaSelf),
+        mta: sc.others.map((j) => {
+          const p = inbox.p2p.get(j)!.payload as { D: string; F: string; psi: Json };
+          return { j, Gamma: pointJson(msgs.get(j)!.Gamma), D: p.D, F: p.F, psi: p.psi };
+        }),
+      },
       outgoing,
     };
   },

@@ -1,9 +1,11 @@
 /**
  * CGGMP21 presigning, output (Fig. 7, "Output"): party i checks every ψ″ᵢ,ⱼ (Π^log*: Kⱼ encrypts
  * log_Γ Δⱼ), naming every sender of a failing proof; then δ = Σ δⱼ must satisfy δ·G = Σ Δⱼ and
- * (Tessera's share-check values) Σ Ŝⱼ = δ·X. If either fails, the session aborts: the paper's
- * identification step for this case needs Π^mul / Π^dec proofs that this suite does not have,
- * so the abort names no culprit and lists the round-3 messages as evidence. Otherwise
+ * (Tessera's share-check values) Σ Ŝⱼ = δ·X. If the δ check fails, every signer moves to the
+ * blame round of Fig. 7 (output, step 2; blame.ts: Π^mul and Π^dec over the MtA ciphertexts),
+ * which names whoever announced an unsupported δⱼ; all honest signers take that branch
+ * together, since the δⱼ are echo-checked. A failing Σ Ŝⱼ = δ·X check aborts without a culprit
+ * (the round-3 messages are the evidence). Otherwise
  * R = δ⁻¹·Γ and the output is the {@link Presignature} (kᵢ, χᵢ, R, and every Δⱼ, Ŝⱼ).
  * @module
  */
@@ -11,9 +13,10 @@ import { hex } from '../../engine/codec.ts';
 import { ProtocolAbort } from '../../engine/errors.ts';
 import type { PartyIndex } from '../../engine/ids.ts';
 import type { Expectation, RoundSpec } from '../../engine/protocol.ts';
-import { Fn, Point, mulBase, pointBytes, readPoint, readScalar, type CurvePoint } from '../curve.ts';
+import { Fn, Point, mulBase, pointBytes, readPoint, readScalar, scalarJson, type CurvePoint } from '../curve.ts';
 import { keyId } from '../keyshare.ts';
 import { proofBinding, unbig, verifyOrBlame, type BlameJob } from '../wire.ts';
+import { DELTA_BLAME_ROUND, deltaBlamePayload } from './blame.ts';
 import { validatePresignature } from './presignature.ts';
 import { readLogProof, readRound3, required, signerContext, type PresignDeps, type PresignOutput, type PresignState } from './types.ts';
 
@@ -71,10 +74,23 @@ export const round3: RoundSpec<PresignState, PresignOutput, PresignDeps> = {
       sumS = sumS.add(v.S);
     }
     const evidence = sc.others.map((j) => ({ id: inbox.broadcast.get(j)!.id, round: 3, from: j, reason: 'invalid-share' as const, detail: 'δⱼ, Δⱼ, Ŝⱼ of a failed consistency check' }));
-    if (delta === 0n || !mulBase(delta).equals(sumDelta))
-      throw new ProtocolAbort('invalid-share', [], evidence, 'presigning aborted: δ·G ≠ Σ Δⱼ (no culprit: the Π^mul/Π^dec identification step is not implemented)');
+    if (delta === 0n || !mulBase(delta).equals(sumDelta)) {
+      // Fig. 7 output, step 2: identify who announced a δⱼ its ciphertexts do not support.
+      if (state.mta === undefined || state.sent === undefined || state.GammaSelf === undefined)
+        throw new ProtocolAbort('invalid-share', [], evidence, 'presigning aborted: δ·G ≠ Σ Δⱼ (no culprit: session restored from a snapshot without the MtA values the blame round needs)');
+      const { payload, provable } = deltaBlamePayload(state, sc, ctx);
+      return {
+        next: DELTA_BLAME_ROUND,
+        state: {
+          ...state,
+          deltas: sc.others.map((j) => [j, scalarJson(values.get(j)!.delta), inbox.broadcast.get(j)!.id] as const),
+          selfFault: !provable,
+        },
+        outgoing: [{ kind: 'broadcast', payload }],
+      };
+    }
     if (!sc.X.multiply(delta).equals(sumS))
-      throw new ProtocolAbort('invalid-share', [], evidence, 'presigning aborted: Σ Ŝⱼ ≠ δ·X (no culprit: the Π^mul/Π^dec identification step is not implemented)');
+      throw new ProtocolAbort('invalid-share', [], evidence, 'presigning aborted: Σ Ŝⱼ ≠ δ·X (no culprit)');
     const chi = readScalar(state.chi, 'state.chi');
     const presignature = validatePresignature({
       id: hex(ctx.hash('presignature-id', self, pointBytes(Gamma), pointBytes(own.Delta))),

@@ -69,6 +69,32 @@ export type PresignState = {
   readonly Gamma: string | null;
   readonly delta: string | null;
   readonly chi: string | null;
+  /**
+   * Optional (absent in snapshots made before the blame round existed): what the δ blame round
+   * of Fig. 7 needs, kept from round 1 on. (j, Fⱼ,ᵢ, F̂ⱼ,ᵢ): the ciphertexts under our key we
+   * sent to j (fixed-length hex), set in round 1.
+   */
+  readonly sent?: readonly (readonly [number, string, string])[];
+  /** Γᵢ (our own), set in round 2. */
+  readonly GammaSelf?: string;
+  /** Every other signer's round-2 values as received (Γⱼ and the γ-MtA: Dᵢ,ⱼ, Fᵢ,ⱼ, ψᵢ,ⱼ), set in round 2. */
+  readonly mta?: readonly MtaRecord[];
+  /** (j, δⱼ, id of j's round-3 broadcast): set when the δ check fails and the blame round runs. */
+  readonly deltas?: readonly (readonly [number, string, string])[];
+  /** Set with `deltas` when our own δᵢ did not match our ciphertexts (we sent no Π^dec). */
+  readonly selfFault?: boolean;
+};
+
+/**
+ * What party i keeps of j's round-2 messages for the blame round: Γⱼ, Dᵢ,ⱼ (under Nᵢ),
+ * Fᵢ,ⱼ (under Nⱼ), both as received (fixed-length hex), and j's Π^aff-g ψᵢ,ⱼ as received.
+ */
+export type MtaRecord = {
+  readonly j: number;
+  readonly Gamma: string;
+  readonly D: string;
+  readonly F: string;
+  readonly psi: Json;
 };
 
 /** The result of presigning. */

@@ -1,0 +1,264 @@
+/**
+ * CGGMP21 presigning, identification when δ·G ≠ Σ Δⱼ (eprint 2021/060 revised, Fig. 7, Output,
+ * step 2): a fourth round that runs only after the δ check of round 3 failed. Every signer i
+ * broadcasts (echo-checked, so the message is signed evidence):
+ *   - Hᵢ = Gᵢ^kᵢ·ρ^Nᵢ = encᵢ(kᵢγᵢ) with Π^mul (Fig. 29; X = Kᵢ, Y = Gᵢ, C = Hᵢ, under Nᵢ);
+ *   - for every other signer j, the round-2 values it RECEIVED from j: Dᵢ,ⱼ, Fᵢ,ⱼ and j's own
+ *     Π^aff-g ψᵢ,ⱼ over them (forwarded as received);
+ *   - for every other signer ℓ, Π^dec (Fig. 30, against ℓ's ring-Pedersen parameters) that
+ *     Cᵢ = Hᵢ · Πⱼ Dᵢ,ⱼ · Fⱼ,ᵢ (under Nᵢ) decrypts to δᵢ modulo q, with δᵢ as broadcast in round 3.
+ * The prover's witness is the centred plaintext of Cᵢ (far below Nᵢ/2, since every Dᵢ,ⱼ passed
+ * Π^aff-g) and its nonce, both recovered with the Paillier secret key, so no round secret
+ * beyond kᵢ and ρᵢ has to be kept.
+ *
+ * Which Dᵢ,ⱼ and Fⱼ,ᵢ enter Cᵢ: round-2 messages travel point to point and are not signed, so a
+ * party's word about what it received is not evidence. A forwarded Π^aff-g is: it is bound to
+ * the session, its prover j and recipient i, and to D, F, Kᵢ and Γⱼ, and its group part is a
+ * proof of knowledge of γⱼ = log Γⱼ, which nobody but j can produce, even knowing the factors
+ * and ring-Pedersen trapdoor of Nᵢ. So every verifier takes Dᵢ,ⱼ from i's forward of ψᵢ,ⱼ and
+ * Fⱼ,ᵢ from j's forward of ψⱼ,ᵢ (made by i): neither side can substitute values the other
+ * did not prove. The paper assumes authenticated channels for this step; this is how the same
+ * guarantee is obtained without signed p2p messages.
+ *
+ * Verification runs in two batches through the session's {@link ZkVerifier}: first every
+ * forwarded Π^aff-g (a failure names the forwarder: an honest party forwards only proofs it
+ * accepted in round 2), then every Π^mul and every Π^dec, including those addressed to other
+ * verifiers (completeness holds for any parameters, so a failing one is evidence against its
+ * prover). A party that finds its own δᵢ inconsistent with Cᵢ (a fault in its own round code)
+ * cannot prove it; it sends `dec: null` and is named by everyone. The session always ends with
+ * {@link ProtocolAbort}: the culprits with `invalid-proof`, or, if every proof holds (impossible
+ * unless a proof is unsound), no culprit.
+ * @module
+ */
+import { modMul, modPow } from '@tessera/crypto/backend';
+import { FieldRangeError } from '@tessera/crypto/errors';
+import { invert, mod } from '@tessera/crypto/modular';
+import { add, mulScalar, type PaillierSecretKey } from '@tessera/crypto/paillier';
+import { randomZnStar } from '@tessera/crypto/rng';
+import type { ZkVerifyJob } from '@tessera/crypto/zk/dispatch';
+import { decodePiAffGProof, type PiAffGProof } from '@tessera/crypto/zk/piaffg';
+import { decodePiDecProof, encodePiDecProof, provePiDec, type PiDecProof } from '@tessera/crypto/zk/pidec';
+import { decodePiMulProof, encodePiMulProof, provePiMul, type PiMulProof } from '@tessera/crypto/zk/pimul';
+import { CGGMP21_PARAMS } from '@tessera/crypto/zk/params';
+import { expectArray, expectObject, type Json } from '../../engine/codec.ts';
+import { InternalError, ProtocolAbort, type Evidence } from '../../engine/errors.ts';
+import type { PartyIndex } from '../../engine/ids.ts';
+import type { Expectation, RoundContext, RoundSpec } from '../../engine/protocol.ts';
+import { CURVE_ORDER, GROUP, pointBytes, readPoint, readScalar } from '../curve.ts';
+import type { PartyAux } from '../keyshare.ts';
+import { inlineVerifier, modHex, proofBinding, readCiphertext, unbig, type ZkVerifier } from '../wire.ts';
+import { decryptCentred, encryptSigned, required, signerContext, type MtaRecord, type PresignDeps, type PresignOutput, type PresignState, type SignerContext } from './types.ts';
+
+/** Round number of the δ blame round. */
+export const DELTA_BLAME_ROUND = 4;
+
+/** A parsed blame message of signer i. */
+export interface DeltaBlameMessage {
+  /** Hᵢ = encᵢ(kᵢγᵢ). */
+  readonly H: bigint;
+  readonly mul: PiMulProof;
+  /** Per other signer j: Dᵢ,ⱼ (under Nᵢ), Fᵢ,ⱼ (under Nⱼ) and j's Π^aff-g over them. */
+  readonly mta: ReadonlyMap<PartyIndex, { readonly D: bigint; readonly F: bigint; readonly psi: PiAffGProof }>;
+  /** Per verifier ℓ: Π^dec of Cᵢ against ℓ's parameters; null when i cannot prove its δᵢ. */
+  readonly dec: ReadonlyMap<PartyIndex, PiDecProof> | null;
+}
+
+/**
+ * Strict reader of signer `from`'s blame message: one `mta` row and one `dec` row per other
+ * signer, in signer order; ciphertexts are units under the right modulus; proofs decode for
+ * their statements' moduli.
+ * @throws {FieldTypeError} @throws {FieldRangeError} @throws {CryptoError} naming the field.
+ */
+export function readDeltaBlame(payload: Json, from: PartyIndex, signers: readonly PartyIndex[], aux: (j: PartyIndex) => PartyAux): DeltaBlameMessage {
+  const o = expectObject(payload, 'blame', ['H', 'mul', 'mta', 'dec']);
+  const Ni = aux(from).N;
+  const others = signers.filter((p) => p !== from);
+  const H = readCiphertext(o.H, Ni, 'blame.H');
+  const mul = decodePiMulProof({ N: Ni, X: 1n, Y: 1n, C: 1n }, o.mul);
+  const rows = expectArray(o.mta, 'blame.mta', others.length, others.length);
+  const mta = new Map<PartyIndex, { D: bigint; F: bigint; psi: PiAffGProof }>();
+  rows.forEach((r, k) => {
+    const row = expectArray(r, `blame.mta[${k}]`, 4, 4);
+    const j = others[k]!;
+    if (row[0] !== j) throw new FieldRangeError(`blame.mta[${k}][0]`, `expected party ${j}`);
+    const Nj = aux(j).N;
+    mta.set(j, {
+      D: readCiphertext(row[1], Ni, `blame.mta[${k}].D`),
+      F: readCiphertext(row[2], Nj, `blame.mta[${k}].F`),
+      psi: decodePiAffGProof(GROUP, { N0: Ni, N1: Nj, C: 1n, D: 1n, Y: 1n, X: new Uint8Array(33), rp: aux(from) }, row[3]),
+    });
+  });
+  let dec: Map<PartyIndex, PiDecProof> | null = null;
+  if (o.dec !== null) {
+    dec = new Map();
+    expectArray(o.dec, 'blame.dec', others.length, others.length).forEach((r, k) => {
+      const row = expectArray(r, `blame.dec[${k}]`, 2, 2);
+      const l = others[k]!;
+      if (row[0] !== l) throw new FieldRangeError(`blame.dec[${k}][0]`, `expected party ${l}`);
+      dec!.set(l, decodePiDecProof({ N0: Ni, C: 1n, x: 0n, rp: aux(l) }, row[1]));
+    });
+  }
+  return { H, mul, mta, dec };
+}
+
+/**
+ * The nonce ρ of a ciphertext c under our own key: c ≡ ρ^N (mod N), so ρ = (c mod N)^(N⁻¹ mod φ(N)).
+ * Security: secret-exponent exponentiation; the inversion modulo φ(N) runs only in the blame round.
+ */
+export function recoverNonce(sk: PaillierSecretKey, c: bigint): bigint {
+  const N = sk.publicKey.n;
+  return modPow(c % N, invert(N % sk.phi, sk.phi), N);
+}
+
+/** Cᵢ = Hᵢ · Πⱼ Dᵢ,ⱼ · Fⱼ,ᵢ mod Nᵢ² (the ciphertext whose plaintext is δᵢ before reduction mod q). */
+function deltaCiphertext(H: bigint, parts: readonly bigint[], Ni: bigint): bigint {
+  const N2 = Ni * Ni;
+  return parts.reduce((acc, c) => modMul(acc, c, N2), H);
+}
+
+/**
+ * Our blame message (called by round 3 when the δ check fails); `provable` is false when our
+ * own δᵢ does not match our ciphertexts (then the message carries no Π^dec).
+ * @throws {CryptoError} if the stored values are inconsistent with our own key (local corruption).
+ */
+export function deltaBlamePayload(state: PresignState, sc: SignerContext, ctx: RoundContext<PresignDeps>): { payload: Json; provable: boolean } {
+  const self = ctx.self;
+  const pki = sc.pk.get(self)!;
+  const Ni = pki.n;
+  const own = { p: sc.sk.p, q: sc.sk.q };
+  const k = unbig(state.k, 'state.k');
+  const Ki = unbig(state.K, 'state.K');
+  const Gi = unbig(state.G, 'state.G');
+  const rhoK = unbig(state.rho, 'state.rho');
+  const rhoH = randomZnStar(Ni, ctx.rng);
+  const H = add(pki, mulScalar(pki, Gi, k, CURVE_ORDER.toString(2).length), encryptSigned(pki, 0n, rhoH, sc.sk));
+  const mulStatement = { N: Ni, X: Ki, Y: Gi, C: H };
+  const mul = provePiMul(proofBinding(ctx.session, 'presign/blame-mul', self), mulStatement, { x: k, rho: rhoH, rhoX: rhoK, factors: own }, ctx.rng);
+  const mta = required(state.mta ?? null, 'state.mta');
+  const sent = new Map(required(state.sent ?? null, 'state.sent').map(([j, F]) => [j, readCiphertext(F, Ni, 'state.sent.F')]));
+  const C = deltaCiphertext(
+    H,
+    mta.flatMap((r) => [readCiphertext(r.D, Ni, 'state.mta.D'), sent.get(r.j)!]),
+    Ni,
+  );
+  const delta = readScalar(state.delta, 'state.delta', true);
+  const y = decryptCentred(sc.sk, C);
+  let dec: Json = null;
+  // A fault in our own round code leaves δᵢ unprovable: send no Π^dec and be named.
+  if (mod(y, CGGMP21_PARAMS.q) === delta) {
+    const rhoC = recoverNonce(sc.sk, C);
+    dec = sc.others.map((l) => {
+      const statement = { N0: Ni, C, x: delta, rp: sc.rp.get(l)! };
+      const proof = provePiDec(proofBinding(ctx.session, 'presign/blame-dec', self, l), statement, { y, rho: rhoC, factors: own }, ctx.rng);
+      return [l, encodePiDecProof(statement, proof) as unknown as Json];
+    });
+  }
+  const payload: Json = {
+    H: modHex(H, Ni * Ni, 'H'),
+    mul: encodePiMulProof(mulStatement, mul) as unknown as Json,
+    mta: mta.map((r) => [r.j, r.D, r.F, r.psi]),
+    dec,
+  };
+  return { payload, provable: dec !== null };
+}
+
+/** Verifies a batch, returning the indices of failed jobs with their messages. */
+async function failures(verifier: ZkVerifier | undefined, jobs: readonly ZkVerifyJob[]): Promise<Map<number, string>> {
+  const out = new Map<number, string>();
+  if (jobs.length === 0) return out;
+  const results = await (verifier ?? inlineVerifier)(jobs);
+  if (results.length !== jobs.length) throw new InternalError('verifier returned a wrong number of results');
+  results.forEach((r, k) => {
+    if (!r.ok) out.set(k, `${r.field ?? r.kind} (${r.message})`);
+  });
+  return out;
+}
+
+/** Round 4 (only after a failed δ check): the blame messages. @throws {ProtocolAbort} always, from finalize. */
+export const deltaBlameRound: RoundSpec<PresignState, PresignOutput, PresignDeps> = {
+  expects(state, ctx): Expectation {
+    const others = state.signers.filter((p) => p !== ctx.self) as PartyIndex[];
+    return { broadcast: others, p2p: [], echo: others };
+  },
+  parse(_kind, from, payload, state, ctx) {
+    const aux = ctx.deps.keyShare.aux;
+    readDeltaBlame(payload, from, state.signers as PartyIndex[], (j) => aux.public.get(j)!);
+  },
+  async finalize(state, inbox, ctx) {
+    if (state.selfFault === true) throw new InternalError('presigning aborted: this party could not prove its own δᵢ (its round-2 computation is faulty)');
+    const sc = signerContext(ctx.deps.keyShare, state.signers);
+    const self = ctx.self;
+    const aux = (j: PartyIndex) => sc.rp.get(j)!;
+    const N = (j: PartyIndex) => sc.pk.get(j)!.n;
+    const mine = new Map<number, MtaRecord>(required(state.mta ?? null, 'state.mta').map((r) => [r.j, r]));
+    const Gamma = (j: PartyIndex) => readPoint(j === self ? required(state.GammaSelf ?? null, 'state.GammaSelf') : mine.get(j)!.Gamma, 'state.Gamma');
+    const received = new Map(state.received.map(([j, K, G]) => [j as PartyIndex, { K: unbig(K, 'state.received.K'), G: unbig(G, 'state.received.G') }]));
+    const deltas = new Map(required(state.deltas ?? null, 'state.deltas').map(([j, d, id]) => [j as PartyIndex, { delta: readScalar(d, 'state.deltas', true), id }]));
+    const msgs = new Map<PartyIndex, { m: DeltaBlameMessage; id: string }>();
+    for (const i of sc.others) {
+      const b = inbox.broadcast.get(i)!;
+      msgs.set(i, { m: readDeltaBlame(b.payload, i, sc.signers, aux), id: b.id });
+    }
+    const evidenceOf = (i: PartyIndex, detail: string): Evidence[] => [
+      { id: msgs.get(i)!.id, round: DELTA_BLAME_ROUND, from: i, reason: 'invalid-proof', detail },
+      { id: deltas.get(i)!.id, round: 3, from: i, reason: 'invalid-share', detail: 'δᵢ of the failed check' },
+    ];
+
+    // 1. Every forwarded Π^aff-g: i forwards j's proof over (Dᵢ,ⱼ, Fᵢ,ⱼ).
+    const affJobs: ZkVerifyJob[] = [];
+    const affOwner: PartyIndex[] = [];
+    for (const [i, { m }] of msgs) {
+      for (const [j, row] of m.mta) {
+        affJobs.push({
+          kind: 'piaffg',
+          group: 'secp256k1',
+          binding: proofBinding(ctx.session, 'presign/affg-gamma', j, i),
+          statement: { N0: N(i), N1: N(j), C: received.get(i)!.K, D: row.D, Y: invert(row.F, N(j) * N(j)), X: pointBytes(Gamma(j)), rp: aux(i) },
+          proof: row.psi,
+        });
+        affOwner.push(i);
+      }
+    }
+    const badAff = await failures(ctx.deps.verifier, affJobs);
+    if (badAff.size > 0) {
+      const culprits = [...new Set([...badAff.keys()].map((k) => affOwner[k]!))];
+      const evidence = culprits.flatMap((i) => evidenceOf(i, `forwarded Π^aff-g of Dᵢ,ⱼ: ${[...badAff].filter(([k]) => affOwner[k] === i).map(([, d]) => d).join('; ')}`));
+      throw new ProtocolAbort('invalid-proof', culprits, evidence, `presigning δ blame: forwarded MtA proofs fail; culprits: ${culprits.join(', ')}`);
+    }
+
+    // 2. Π^mul and Π^dec of every other signer, with Cᵢ from the pinned ciphertexts.
+    const Fto = (j: PartyIndex, i: PartyIndex): bigint => (j === self ? readCiphertext(mine.get(i)!.F, N(i), 'state.mta.F') : msgs.get(j)!.m.mta.get(i)!.F);
+    const jobs: ZkVerifyJob[] = [];
+    const owner: { i: PartyIndex; what: string }[] = [];
+    const culprits = new Set<PartyIndex>();
+    const details = new Map<PartyIndex, string[]>();
+    const note = (i: PartyIndex, d: string) => {
+      culprits.add(i);
+      details.set(i, [...(details.get(i) ?? []), d]);
+    };
+    for (const [i, { m }] of msgs) {
+      const Ni = N(i);
+      jobs.push({ kind: 'pimul', binding: proofBinding(ctx.session, 'presign/blame-mul', i), statement: { N: Ni, X: received.get(i)!.K, Y: received.get(i)!.G, C: m.H }, proof: m.mul });
+      owner.push({ i, what: 'Π^mul of Hᵢ' });
+      if (m.dec === null) {
+        note(i, 'no Π^dec: the sender cannot prove its δᵢ');
+        continue;
+      }
+      const C = deltaCiphertext(m.H, [...m.mta].flatMap(([j, row]) => [row.D, Fto(j, i)]), Ni);
+      for (const [l, proof] of m.dec) {
+        jobs.push({ kind: 'pidec', binding: proofBinding(ctx.session, 'presign/blame-dec', i, l), statement: { N0: Ni, C, x: deltas.get(i)!.delta, rp: aux(l) }, proof });
+        owner.push({ i, what: `Π^dec of δᵢ (verifier ${l})` });
+      }
+    }
+    for (const [k, d] of await failures(ctx.deps.verifier, jobs)) note(owner[k]!.i, `${owner[k]!.what}: ${d}`);
+    const sorted = [...culprits].sort((a, b) => a - b);
+    if (sorted.length > 0)
+      throw new ProtocolAbort('invalid-proof', sorted, sorted.flatMap((i) => evidenceOf(i, details.get(i)!.join('; '))), `presigning aborted: δ·G ≠ Σ Δⱼ; δ blame names ${sorted.join(', ')}`);
+    throw new ProtocolAbort(
+      'invalid-share',
+      [],
+      sc.others.map((i) => ({ id: msgs.get(i)!.id, round: DELTA_BLAME_ROUND, from: i, reason: 'invalid-share' as const, detail: 'blame message of a failed δ check' })),
+      'presigning aborted: δ·G ≠ Σ Δⱼ, but every blame proof verified (no culprit)',
+    );
+  },
+};
