@@ -1,0 +1,98 @@
+/**
+ * Vault e2e: a wrong passphrase is refused (clear error, vault untouched, audit event), and a
+ * tampered IndexedDB record is detected (the sealed device identity's ciphertext is altered
+ * through page.evaluate; unlocking reports the integrity failure naming the record). Also: the
+ * passkey (virtual WebAuthn PRF authenticator) unlocks across a reload, and the installed app's
+ * shell loads offline from the service worker.
+ */
+import { expect, test } from '../support/fixtures.ts';
+import { createVault, unlockWithPasskey, unlockWithPassphrase } from '../support/wallet.ts';
+
+const PASSPHRASE = 'correct horse battery staple';
+
+test('a wrong passphrase is refused and nothing is touched', async ({ newParty, shot }) => {
+  const { page } = await newParty('alice');
+  await shot(page, 'welcome');
+  await createVault(page, { passkey: false, passphrase: PASSPHRASE });
+  await page.getByTestId('lock').click();
+  await expect(page.getByTestId('screen-unlock')).toBeVisible();
+  await shot(page, 'unlock');
+
+  await page.getByTestId('unlock-passphrase').fill('wrong passphrase!');
+  await page.getByTestId('unlock-submit').click();
+  const err = page.getByTestId('unlock-error');
+  await expect(err).toBeVisible({ timeout: 60_000 });
+  await expect(err).toHaveAttribute('data-code', 'unlock:wrong-secret');
+  await expect(err).toContainText('Wrong passphrase');
+  await expect(page.getByTestId('screen-unlock')).toBeVisible();
+  await shot(page, 'unlock-wrong-passphrase');
+
+  // The right passphrase still works: nothing was changed by the failed attempt.
+  await unlockWithPassphrase(page, PASSPHRASE);
+  await page.goto('/#/status');
+  await expect(page.getByTestId('status-integrity')).toHaveAttribute('data-ok', 'true', { timeout: 30_000 });
+  await expect(page.getByTestId('status-audit')).toHaveAttribute('data-ok', 'true');
+  await expect(page.locator('[data-testid="audit-entry"][data-kind="unlock-failure"]')).toHaveCount(1);
+});
+
+test('a tampered IndexedDB record is detected', async ({ newParty, shot }) => {
+  const { page } = await newParty('mallory-target');
+  await createVault(page, { passkey: true });
+  await page.getByTestId('lock').click();
+  await expect(page.getByTestId('screen-unlock')).toBeVisible();
+
+  // Flip one ciphertext byte of the sealed device identity, as a malicious script of the origin could.
+  const tampered = await page.evaluate(async () => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const r = indexedDB.open('tessera-wallet');
+      r.onsuccess = () => resolve(r.result);
+      r.onerror = () => reject(r.error);
+    });
+    try {
+      const tx = db.transaction('shares', 'readwrite');
+      const store = tx.objectStore('shares');
+      const rec = await new Promise<{ ciphertext: Uint8Array } | undefined>((resolve, reject) => {
+        const r = store.get('device-identity');
+        r.onsuccess = () => resolve(r.result as { ciphertext: Uint8Array } | undefined);
+        r.onerror = () => reject(r.error);
+      });
+      if (!rec) return false;
+      const ct = new Uint8Array(rec.ciphertext);
+      ct[5] = (ct[5] ?? 0) ^ 0x01;
+      store.put({ ...rec, ciphertext: ct }, 'device-identity');
+      await new Promise<void>((resolve, reject) => {
+        tx.oncomplete = () => resolve();
+        tx.onerror = () => reject(tx.error);
+      });
+      return true;
+    } finally {
+      db.close();
+    }
+  });
+  expect(tampered).toBe(true);
+
+  await page.reload();
+  await expect(page.getByTestId('screen-unlock')).toBeVisible();
+  await page.getByTestId('unlock-passkey').click();
+  const err = page.getByTestId('unlock-error');
+  await expect(err).toBeVisible({ timeout: 60_000 });
+  await expect(err).toHaveAttribute('data-code', 'tampered');
+  await expect(err).toContainText('shares/device-identity');
+  await expect(page.getByTestId('screen-unlock')).toBeVisible();
+  await shot(page, 'unlock-tampered-record');
+});
+
+test('the passkey unlocks after a reload and the app shell loads offline', async ({ newParty }) => {
+  const { page, context } = await newParty('carol');
+  await createVault(page, { passkey: true });
+  await page.waitForFunction(async () => (await navigator.serviceWorker.getRegistration())?.active?.state === 'activated', undefined, { timeout: 30_000 });
+  await page.reload();
+  await unlockWithPasskey(page);
+  await expect(page.getByTestId('screen-accounts')).toBeVisible();
+
+  await context.setOffline(true);
+  await page.reload();
+  await expect(page.getByTestId('screen-unlock')).toBeVisible({ timeout: 30_000 });
+  await expect(page.locator('link[rel="manifest"]')).toHaveCount(1);
+  await context.setOffline(false);
+});
