@@ -1,0 +1,146 @@
+/**
+ * `tessera hsm-bridge` as a process: starts against a SoftHSM2 token, answers /health, stops
+ * cleanly on SIGTERM; the operator lists and approves devices while it runs; start-up failures
+ * (wrong PIN, missing module, unset PIN variable, unknown token) exit 1 with one clear line
+ * that never contains the PIN; bad arguments exit 2 naming the argument.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateIdentity } from '@tessera/transport/identity';
+import { initSoftHsm, register, signedRequest, SOFTHSM_MODULE, type TestToken } from './helpers.ts';
+
+const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+const MAIN = fileURLToPath(new URL('../../cli/src/main.ts', import.meta.url));
+
+let tok: TestToken;
+beforeAll(() => {
+  tok = initSoftHsm('cli', false);
+});
+afterAll(() => tok.remove());
+
+interface Result {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function startCli(args: readonly string[], env: NodeJS.ProcessEnv = tok.env): ChildProcess {
+  return spawn(process.execPath, ['--import', TSX_LOADER, MAIN, 'hsm-bridge', ...args], { cwd: tok.dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+function collect(child: ChildProcess): Promise<Result> {
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const runCli = (args: readonly string[], env?: NodeJS.ProcessEnv): Promise<Result> => collect(startCli(args, env));
+
+/** Waits for the first stdout line (the URL) of a started bridge. */
+function firstLine(child: ChildProcess): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let buf = '';
+    const onData = (d: Buffer): void => {
+      buf += d.toString('utf8');
+      const i = buf.indexOf('\n');
+      if (i >= 0) {
+        child.stdout!.off('data', onData);
+        resolve(buf.slice(0, i));
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.once('close', (code) => reject(new Error(`exited with ${code} before printing its URL`)));
+  });
+}
+
+function expectOneLineError(r: Result, code: number, pattern: RegExp): void {
+  expect(r.code).toBe(code);
+  expect(r.stdout).toBe('');
+  const lines = r.stderr.trimEnd().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(pattern);
+  expect(r.stderr).not.toMatch(/\bat .*:\d+:\d+|node:internal/);
+  expect(r.stderr).not.toContain(tok.pin);
+}
+
+describe('tessera hsm-bridge (process)', () => {
+  it('starts, answers /health, lets the operator approve a device, and stops cleanly on SIGTERM', async () => {
+    const data = join(tok.dir, 'cli-data');
+    const child = startCli(['--module', SOFTHSM_MODULE, '--pin-file', tok.pinFile, '--port', '0', '--data', data, '--origin', 'http://localhost:5173,https://wallet.example']);
+    const done = collect(child);
+    const url = await firstLine(child);
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const health = (await (await fetch(`${url}/health`)).json()) as { token: { label: string }; mechanisms: string[] };
+    expect(health.token.label).toBe('cli');
+    expect(health.mechanisms).toContain('CKM_AES_GCM');
+    const cors = await fetch(`${url}/health`, { headers: { origin: 'https://wallet.example' } });
+    expect(cors.headers.get('access-control-allow-origin')).toBe('https://wallet.example');
+
+    const id = generateIdentity();
+    expect((await register(url, 'desk', id)).status).toBe(202);
+    const listed = await runCli(['--list-devices', '--data', data]);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toMatch(/^desk\tpending\t[0-9a-f]{16}\t\d{4}-/);
+    expect((await signedRequest(url, '/v1/counter/next', { deviceId: 'desk', identity: id, body: { name: 'k' } })).status).toBe(403);
+    const approved = await runCli(['--approve', 'desk', '--data', data]);
+    expect(approved.code).toBe(0);
+    expect(approved.stdout).toMatch(/^approved desk \(key fingerprint [0-9a-f]{16}\)\n$/);
+    expect((await signedRequest(url, '/v1/counter/next', { deviceId: 'desk', identity: id, body: { name: 'k' } })).json.value).toBe('1');
+
+    child.kill('SIGTERM');
+    const r = await done;
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/"event":"listening"/);
+    expect(r.stderr).toMatch(/"event":"closed"/);
+    expect(r.stderr).not.toContain(tok.pin);
+    expect(r.stderr).not.toMatch(/error/);
+  });
+
+  it('takes the PIN from an environment variable', async () => {
+    const child = startCli(['--module', SOFTHSM_MODULE, '--pin-env', 'BRIDGE_PIN', '--port', '0', '--data', join(tok.dir, 'env-data')], { ...tok.env, BRIDGE_PIN: tok.pin });
+    const done = collect(child);
+    const url = await firstLine(child);
+    expect((await fetch(`${url}/health`)).status).toBe(200);
+    child.kill('SIGTERM');
+    expect((await done).code).toBe(0);
+  });
+
+  it('exits 1 with a clear line on a wrong PIN, a missing module, an unset PIN variable or an unknown token', async () => {
+    const wrong = join(tok.dir, 'wrong-pin');
+    writeFileSync(wrong, '999999\n');
+    expectOneLineError(await runCli(['--module', SOFTHSM_MODULE, '--pin-file', wrong, '--port', '0']), 1, /^error: login to token "cli" refused: wrong PIN$/);
+    expectOneLineError(await runCli(['--module', '/usr/lib/nope/libpkcs11-missing.so', '--pin-file', tok.pinFile, '--port', '0']), 1, /^error: PKCS#11 module not found: \/usr\/lib\/nope\/libpkcs11-missing\.so$/);
+    expectOneLineError(await runCli(['--module', tok.pinFile, '--pin-file', tok.pinFile, '--port', '0']), 1, /^error: cannot load PKCS#11 module .*pin: /);
+    expectOneLineError(await runCli(['--module', SOFTHSM_MODULE, '--pin-env', 'NO_SUCH_PIN_VAR', '--port', '0']), 1, /^error: environment variable NO_SUCH_PIN_VAR is not set or empty$/);
+    expectOneLineError(await runCli(['--module', SOFTHSM_MODULE, '--pin-file', join(tok.dir, 'absent'), '--port', '0']), 1, /^error: cannot read PIN file .*absent: ENOENT$/);
+    expectOneLineError(await runCli(['--module', SOFTHSM_MODULE, '--pin-file', tok.pinFile, '--port', '0', '--token-label', 'other']), 1, /^error: no token labelled "other" in module /);
+  });
+
+  it('exits 2 naming the argument on bad arguments', async () => {
+    const base = ['--module', SOFTHSM_MODULE, '--pin-file', tok.pinFile];
+    const cases: [string[], RegExp][] = [
+      [base, /^error: --port: required$/],
+      [['--pin-file', tok.pinFile, '--port', '0'], /^error: --module: required/],
+      [['--module', SOFTHSM_MODULE, '--port', '0'], /^error: --pin-file: required \(or --pin-env VAR\)$/],
+      [[...base, '--pin-env', 'X', '--port', '0'], /^error: --pin-env: cannot be combined with --pin-file$/],
+      [[...base, '--port', 'http'], /^error: --port: expected an integer/],
+      [[...base, '--port', '0', '--origin', 'wallet.example'], /^error: --origin: not an origin/],
+      [[...base, '--port', '0', '--log-level', 'loud'], /^error: --log-level: expected one of/],
+      [[...base, '--port', '0', '--pin', '1234'], /^error: --pin: unknown option$/],
+      [['--approve', 'desk', '--port', '1'], /^error: --port: cannot be combined with --approve$/],
+      [['--approve', '../x'], /^error: --approve: not a device id/],
+      [['--approve', 'ghost', '--data', join(tok.dir, 'cli-data')], /^error: --approve: no registered device "ghost"/],
+    ];
+    const results = await Promise.all(cases.map(([args]) => runCli(args)));
+    results.forEach((r, i) => expectOneLineError(r, 2, cases[i]![1]));
+  });
+});
