@@ -5,7 +5,8 @@
  * that lies about its δᵢ and then ignores the blame round is named too; a tampered blame proof or a
  * substituted forwarded MtA value names its sender; the proofs go through the session's
  * verifier (the worker pool here); an honest run sends exactly the messages it sent before;
- * and a snapshot without the new state fields still restores and completes.
+ * and a snapshot without the new state fields still restores and completes. The χ blame round
+ * (Σ Ŝⱼ ≠ δ·X): a wrong χᵢ from a party's own code is named, a tampered Π^mul* names its sender.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256 } from '@noble/hashes/sha2.js';
@@ -20,9 +21,10 @@ import type { Envelope } from '../src/engine/envelope.ts';
 import type { ProtocolSpec, RoundSpec } from '../src/engine/protocol.ts';
 import { createSession, type Session } from '../src/engine/session.ts';
 import { createIdentities, runSimulation, tamperMessages, type Fault, type SimulationResult } from '../src/engine/simulator.ts';
-import { Fn, readScalar, scalarJson } from '../src/cggmp/curve.ts';
+import { Fn, pointJson, readPoint, readScalar, scalarJson } from '../src/cggmp/curve.ts';
 import type { CggmpKeyShare } from '../src/cggmp/keyshare.ts';
 import {
+  CHI_BLAME_ROUND,
   DELTA_BLAME_ROUND,
   cggmpPresignProtocol,
   createCggmpPresignSession,
@@ -46,21 +48,22 @@ afterAll(() => pool.terminate());
 
 /**
  * The real presigning protocol with a faulty round 2: it computes everything as usual, then
- * adds one to its δᵢ, in its state and in its round-3 broadcast alike (a bug in the party's
- * own code, consistent with everything it later says).
+ * adds one to its δᵢ (or to its χᵢ, with Ŝᵢ = χᵢ·Γ recomputed), in its state and in its round-3
+ * broadcast alike (a bug in the party's own code, consistent with everything it later says).
  */
-function wrongDeltaSpec(): Spec {
+function faultySpec(wrong: 'delta' | 'chi'): Spec {
   const real = cggmpPresignProtocol.rounds[2]!;
   const faulty: RoundSpec<PresignState, PresignOutput, PresignDeps> = {
     ...real,
     async finalize(state, inbox, ctx) {
       const t = await real.finalize(state, inbox, ctx);
       if (!('next' in t)) return t;
-      const delta = scalarJson(Fn.add(readScalar(t.state.delta, 'delta', true), 1n));
+      const value = scalarJson(Fn.add(readScalar(t.state[wrong], wrong, true), 1n));
+      const extra: Obj = wrong === 'delta' ? { delta: value } : { S: pointJson(readPoint(t.state.Gamma, 'Gamma').multiply(readScalar(value, 'chi'))) };
       return {
         ...t,
-        state: { ...t.state, delta },
-        outgoing: t.outgoing.map((o) => (o.kind === 'broadcast' ? { ...o, payload: { ...(o.payload as Obj), delta } } : o)),
+        state: { ...t.state, [wrong]: value },
+        outgoing: t.outgoing.map((o) => (o.kind === 'broadcast' ? { ...o, payload: { ...(o.payload as Obj), ...extra } } : o)),
       };
     },
   };
@@ -70,11 +73,13 @@ function wrongDeltaSpec(): Spec {
 interface RunOptions {
   readonly seed: string;
   readonly faulty?: PartyIndex;
+  /** What the faulty party gets wrong (default δ). */
+  readonly wrong?: 'delta' | 'chi';
   readonly faults?: Fault[];
   readonly verifier?: ZkVerifier;
 }
 
-/** Presigning among `shares`, `faulty` (if any) running {@link wrongDeltaSpec}; records each delivery's round. */
+/** Presigning among `shares`, `faulty` (if any) running {@link faultySpec}; records each delivery's round. */
 async function presign(shares: readonly CggmpKeyShare[], opts: RunOptions): Promise<{ res: SimulationResult<PresignOutput>; rounds: number[] }> {
   const rng = createSeededRng(opts.seed);
   const signers = shares.map((s) => s.core.index).sort((a, b) => a - b) as PartyIndex[];
@@ -84,7 +89,7 @@ async function presign(shares: readonly CggmpKeyShare[], opts: RunOptions): Prom
     const self = s.core.index;
     const deps: PresignDeps = { keyShare: s, request: { signers }, ...(opts.verifier ? { verifier: opts.verifier } : {}) };
     return self === opts.faulty
-      ? createSession(wrongDeltaSpec(), { session, self, parties: signers, auth: ids.auth.get(self)!, deps, rng })
+      ? createSession(faultySpec(opts.wrong ?? 'delta'), { session, self, parties: signers, auth: ids.auth.get(self)!, deps, rng })
       : createCggmpPresignSession({ session, keyShare: s, request: { signers }, auth: ids.auth.get(self)!, rng, ...(opts.verifier ? { verifier: opts.verifier } : {}) });
   });
   const rounds: number[] = [];
@@ -254,7 +259,7 @@ describe('CGGMP21 presigning: δ blame round (Fig. 7, output step 2)', () => {
     const ids = createIdentities(shares[0]!.core.parties, rng);
     const session = newSessionId(rng);
     const s1 = createCggmpPresignSession({ session, keyShare: pair[0]!, request: { signers }, auth: ids.auth.get(P1)!, rng });
-    const s3 = createSession(wrongDeltaSpec(), { session, self: P3, parties: signers, auth: ids.auth.get(P3)!, deps: { keyShare: pair[1]!, request: { signers } }, rng });
+    const s3 = createSession(faultySpec('delta'), { session, self: P3, parties: signers, auth: ids.auth.get(P3)!, deps: { keyShare: pair[1]!, request: { signers } }, rng });
     const queue: Envelope[] = [...(await s1.start()), ...(await s3.start())];
     let live: Session<PresignState, PresignOutput, PresignDeps>[] = [s1, s3];
     let restored = false;
@@ -276,5 +281,39 @@ describe('CGGMP21 presigning: δ blame round (Fig. 7, output step 2)', () => {
     expect(e).toBeInstanceOf(ProtocolAbort);
     expect((e as ProtocolAbort).culprits).toEqual([]);
     expect((e as ProtocolAbort).message).toMatch(/δ·G ≠ Σ Δⱼ/);
+  });
+
+  describe('χ blame round (Fig. 8 identification, run at presigning where Ŝⱼ is checked)', () => {
+    it('a signer whose own round code computes a wrong χᵢ (with Ŝᵢ to match) is named by the honest signer', async () => {
+      const { res, rounds } = await presign(pair, { seed: 'blame wrong chi 2', faulty: P3, wrong: 'chi' });
+      expect(rounds).toContain(CHI_BLAME_ROUND);
+      expect(rounds).not.toContain(DELTA_BLAME_ROUND);
+      const a = expectBlame(res, [1], [3], 'invalid-proof');
+      expect(a.evidence.map((e) => e.detail).join(' ')).toMatch(/no Π\^dec: the sender cannot prove its τᵢ/);
+      expect(res.outcomes.get(P3)!.error).toBeInstanceOf(InternalError);
+    });
+
+    it('with 3 signers, a wrong χᵢ is named and a tampered Π^mul* (Π^aff-g of Ĥᵢ) names its sender too', async () => {
+      const kinds: string[] = [];
+      const { res } = await presign(shares, {
+        seed: 'blame wrong chi 3',
+        faulty: P3,
+        wrong: 'chi',
+        verifier: countingPoolVerifier(kinds),
+        faults: [
+          tamperMessages({ from: P1, round: CHI_BLAME_ROUND, kind: 'broadcast' }, (p) => {
+            const o = structuredClone(p) as { mulStar: [number, { z1: string }][] };
+            o.mulStar[0]![1].z1 = negate(o.mulStar[0]![1].z1);
+            return o as unknown as Json;
+          }),
+        ],
+      });
+      const a = expectBlame(res, [2], [1, 3], 'invalid-proof');
+      expect(a.evidence.filter((e) => e.from === 1).map((e) => e.detail).join(' ')).toMatch(/Π\^mul\* \(Π\^aff-g\) of Ĥᵢ \(verifier 2\): piaffg\./);
+      // P1 saw only P3's fault (its own message was altered after it left)
+      expect(res.outcomes.get(P1)!.error).toBeInstanceOf(ProtocolAbort);
+      expect((res.outcomes.get(P1)!.error as ProtocolAbort).culprits).toEqual([3]);
+      expect(kinds).toContain('pidec');
+    });
   });
 });

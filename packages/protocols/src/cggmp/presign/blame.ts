@@ -30,13 +30,14 @@
  * unless a proof is unsound), no culprit.
  * @module
  */
-import { modMul, modPow } from '@tessera/crypto/backend';
+import { modMul, modPow, modPowVartime } from '@tessera/crypto/backend';
+import { bytesToBigInt } from '@tessera/crypto/bytes';
 import { FieldRangeError } from '@tessera/crypto/errors';
 import { invert, mod } from '@tessera/crypto/modular';
 import { add, mulScalar, type PaillierSecretKey } from '@tessera/crypto/paillier';
 import { randomZnStar } from '@tessera/crypto/rng';
 import type { ZkVerifyJob } from '@tessera/crypto/zk/dispatch';
-import { decodePiAffGProof, type PiAffGProof } from '@tessera/crypto/zk/piaffg';
+import { decodePiAffGProof, encodePiAffGProof, provePiAffG, type PiAffGProof } from '@tessera/crypto/zk/piaffg';
 import { decodePiDecProof, encodePiDecProof, provePiDec, type PiDecProof } from '@tessera/crypto/zk/pidec';
 import { decodePiMulProof, encodePiMulProof, provePiMul, type PiMulProof } from '@tessera/crypto/zk/pimul';
 import { CGGMP21_PARAMS } from '@tessera/crypto/zk/params';
@@ -44,7 +45,7 @@ import { expectArray, expectObject, type Json } from '../../engine/codec.ts';
 import { InternalError, ProtocolAbort, type Evidence } from '../../engine/errors.ts';
 import type { PartyIndex } from '../../engine/ids.ts';
 import type { Expectation, RoundContext, RoundSpec } from '../../engine/protocol.ts';
-import { CURVE_ORDER, GROUP, pointBytes, readPoint, readScalar } from '../curve.ts';
+import { CURVE_ORDER, Fn, GROUP, mulVartime, pointBytes, readPoint, readScalar, scalarJson } from '../curve.ts';
 import type { PartyAux } from '../keyshare.ts';
 import { inlineVerifier, modHex, proofBinding, readCiphertext, unbig, type ZkVerifier } from '../wire.ts';
 import { decryptCentred, encryptSigned, required, signerContext, type MtaRecord, type PresignDeps, type PresignOutput, type PresignState, type SignerContext } from './types.ts';
@@ -259,6 +260,226 @@ export const deltaBlameRound: RoundSpec<PresignState, PresignOutput, PresignDeps
       [],
       sc.others.map((i) => ({ id: msgs.get(i)!.id, round: DELTA_BLAME_ROUND, from: i, reason: 'invalid-share' as const, detail: 'blame message of a failed δ check' })),
       'presigning aborted: δ·G ≠ Σ Δⱼ, but every blame proof verified (no culprit)',
+    );
+  },
+};
+
+/** Round number of the χ blame round (after a failed Σ Ŝⱼ = δ·X check). */
+export const CHI_BLAME_ROUND = 5;
+
+/**
+ * The public scalars (m*, r*) of the χ blame round's test share τᵢ = m*·kᵢ + r*·χᵢ: hashes of
+ * the session, never zero.
+ */
+export function chiBlameScalars(ctx: Pick<RoundContext<PresignDeps>, 'hash'>): { m: bigint; r: bigint } {
+  const s = (tag: string) => Fn.create(bytesToBigInt(ctx.hash(`chi-blame/${tag}`))) || 1n;
+  return { m: s('m'), r: s('r') };
+}
+
+/** A parsed χ blame message of signer i. */
+export interface ChiBlameMessage {
+  /** Ĥᵢ = encᵢ(kᵢwᵢ). */
+  readonly H: bigint;
+  /** τᵢ = m*·kᵢ + r*·χᵢ mod q. */
+  readonly tau: bigint;
+  /** Per verifier ℓ: Π^aff-g of Ĥᵢ = Kᵢ^wᵢ·ρ^Nᵢ with Wᵢ = wᵢ·G (Y = 1: the additive part is 0). */
+  readonly mulStar: ReadonlyMap<PartyIndex, PiAffGProof>;
+  /** Per other signer j: D̂ᵢ,ⱼ (under Nᵢ), F̂ᵢ,ⱼ (under Nⱼ) and j's Π^aff-g ψ̂ᵢ,ⱼ over them. */
+  readonly mta: ReadonlyMap<PartyIndex, { readonly D: bigint; readonly F: bigint; readonly psi: PiAffGProof }>;
+  /** Per verifier ℓ: Π^dec that Kᵢ^m*·Ĉᵢ^r* decrypts to τᵢ; null when i cannot prove it. */
+  readonly dec: ReadonlyMap<PartyIndex, PiDecProof> | null;
+}
+
+function affShape(N0: bigint, N1: bigint, rp: PartyAux) {
+  return { N0, N1, C: 1n, D: 1n, Y: 1n, X: new Uint8Array(33), rp };
+}
+
+/**
+ * Strict reader of signer `from`'s χ blame message (rows per other signer, in signer order).
+ * @throws {FieldTypeError} @throws {FieldRangeError} @throws {CryptoError} naming the field.
+ */
+export function readChiBlame(payload: Json, from: PartyIndex, signers: readonly PartyIndex[], aux: (j: PartyIndex) => PartyAux): ChiBlameMessage {
+  const o = expectObject(payload, 'chiBlame', ['H', 'tau', 'mulStar', 'mta', 'dec']);
+  const Ni = aux(from).N;
+  const others = signers.filter((p) => p !== from);
+  const rows = (v: Json, field: string, width: number) =>
+    expectArray(v, field, others.length, others.length).map((r, k) => {
+      const row = expectArray(r, `${field}[${k}]`, width, width);
+      if (row[0] !== others[k]) throw new FieldRangeError(`${field}[${k}][0]`, `expected party ${others[k]}`);
+      return { j: others[k]!, row };
+    });
+  const mulStar = new Map(rows(o.mulStar, 'chiBlame.mulStar', 2).map(({ j, row }) => [j, decodePiAffGProof(GROUP, affShape(Ni, Ni, aux(j)), row[1])] as const));
+  const mta = new Map(
+    rows(o.mta, 'chiBlame.mta', 4).map(({ j, row }, k) => {
+      const Nj = aux(j).N;
+      return [
+        j,
+        {
+          D: readCiphertext(row[1], Ni, `chiBlame.mta[${k}].D`),
+          F: readCiphertext(row[2], Nj, `chiBlame.mta[${k}].F`),
+          psi: decodePiAffGProof(GROUP, affShape(Ni, Nj, aux(from)), row[3]),
+        },
+      ] as const;
+    }),
+  );
+  const dec = o.dec === null ? null : new Map(rows(o.dec, 'chiBlame.dec', 2).map(({ j, row }) => [j, decodePiDecProof({ N0: Ni, C: 1n, x: 0n, rp: aux(j) }, row[1])] as const));
+  return { H: readCiphertext(o.H, Ni, 'chiBlame.H'), tau: readScalar(o.tau, 'chiBlame.tau', true), mulStar, mta, dec };
+}
+
+/** Kᵢ^m*·Ĉᵢ^r* mod Nᵢ² (public exponents). */
+function tauCiphertext(K: bigint, Chat: bigint, s: { m: bigint; r: bigint }, Ni: bigint): bigint {
+  const N2 = Ni * Ni;
+  return modMul(modPowVartime(K, s.m, N2), modPowVartime(Chat, s.r, N2), N2);
+}
+
+/**
+ * Our χ blame message (called by round 3 when Σ Ŝⱼ ≠ δ·X); `provable` is false when our own
+ * χᵢ does not match our ciphertexts (then the message carries no Π^dec).
+ * @throws {CryptoError} if the stored values are inconsistent with our own key (local corruption).
+ */
+export function chiBlamePayload(state: PresignState, sc: SignerContext, ctx: RoundContext<PresignDeps>): { payload: Json; provable: boolean } {
+  const self = ctx.self;
+  const pki = sc.pk.get(self)!;
+  const Ni = pki.n;
+  const own = { p: sc.sk.p, q: sc.sk.q };
+  const k = unbig(state.k, 'state.k');
+  const Ki = unbig(state.K, 'state.K');
+  const rhoH = randomZnStar(Ni, ctx.rng);
+  const H = add(pki, mulScalar(pki, Ki, sc.w, CURVE_ORDER.toString(2).length), encryptSigned(pki, 0n, rhoH, sc.sk));
+  const Wi = pointBytes(sc.W.get(self)!);
+  const mulStar = sc.others.map((l) => {
+    const statement = { N0: Ni, N1: Ni, C: Ki, D: H, Y: 1n, X: Wi, rp: sc.rp.get(l)! };
+    const proof = provePiAffG(GROUP, proofBinding(ctx.session, 'presign/blame-mulstar', self, l), statement, { x: sc.w, y: 0n, rho: rhoH, rhoY: 1n, factorsN1: own }, ctx.rng);
+    return [l, encodePiAffGProof(GROUP, statement, proof) as unknown as Json];
+  });
+  const mta = required(state.mta ?? null, 'state.mta');
+  const sent = new Map(required(state.sent ?? null, 'state.sent').map(([j, , Fhat]) => [j, readCiphertext(Fhat, Ni, 'state.sent.Fhat')]));
+  const Chat = deltaCiphertext(H, mta.flatMap((r) => [readCiphertext(r.Dhat, Ni, 'state.mta.Dhat'), sent.get(r.j)!]), Ni);
+  const s = chiBlameScalars(ctx);
+  const chi = readScalar(required(state.chi, 'state.chi'), 'state.chi', true);
+  const tau = Fn.add(Fn.mul(s.m, k), Fn.mul(s.r, chi));
+  const C = tauCiphertext(Ki, Chat, s, Ni);
+  const y = decryptCentred(sc.sk, C);
+  let dec: Json = null;
+  if (mod(y, CGGMP21_PARAMS.q) === tau) {
+    const rhoC = recoverNonce(sc.sk, C);
+    dec = sc.others.map((l) => {
+      const statement = { N0: Ni, C, x: tau, rp: sc.rp.get(l)! };
+      const proof = provePiDec(proofBinding(ctx.session, 'presign/blame-dec-chi', self, l), statement, { y, rho: rhoC, factors: own }, ctx.rng);
+      return [l, encodePiDecProof(statement, proof) as unknown as Json];
+    });
+  }
+  const payload: Json = {
+    H: modHex(H, Ni * Ni, 'H'),
+    tau: scalarJson(tau),
+    mulStar,
+    mta: mta.map((r) => [r.j, r.Dhat, r.Fhat, r.psiHat]),
+    dec,
+  };
+  return { payload, provable: dec !== null };
+}
+
+/**
+ * Round 5 (only after a failed Σ Ŝⱼ = δ·X check): the χ blame messages, the test share τᵢ checked
+ * against τᵢ·Γ = m*·Δᵢ + r*·Ŝᵢ and proven from the ciphertexts. @throws {ProtocolAbort} always, from finalize.
+ */
+export const chiBlameRound: RoundSpec<PresignState, PresignOutput, PresignDeps> = {
+  expects(state, ctx): Expectation {
+    const others = state.signers.filter((p) => p !== ctx.self) as PartyIndex[];
+    return { broadcast: others, p2p: [], echo: others };
+  },
+  parse(_kind, from, payload, state, ctx) {
+    const aux = ctx.deps.keyShare.aux;
+    readChiBlame(payload, from, state.signers as PartyIndex[], (j) => aux.public.get(j)!);
+  },
+  async finalize(state, inbox, ctx) {
+    if (state.selfFault === true) throw new InternalError('presigning aborted: this party could not prove its own χᵢ (its round-2 computation is faulty)');
+    const sc = signerContext(ctx.deps.keyShare, state.signers);
+    const self = ctx.self;
+    const aux = (j: PartyIndex) => sc.rp.get(j)!;
+    const N = (j: PartyIndex) => sc.pk.get(j)!.n;
+    const mine = new Map<number, MtaRecord>(required(state.mta ?? null, 'state.mta').map((r) => [r.j, r]));
+    const received = new Map(state.received.map(([j, K]) => [j as PartyIndex, unbig(K, 'state.received.K')]));
+    const shares = new Map(
+      required(state.shares ?? null, 'state.shares').map(([j, D, S, id]) => [j as PartyIndex, { Delta: readPoint(D, 'state.shares.Delta'), S: readPoint(S, 'state.shares.S'), id }]),
+    );
+    const Gamma = readPoint(required(state.Gamma, 'state.Gamma'), 'state.Gamma');
+    const msgs = new Map<PartyIndex, { m: ChiBlameMessage; id: string }>();
+    for (const i of sc.others) {
+      const b = inbox.broadcast.get(i)!;
+      msgs.set(i, { m: readChiBlame(b.payload, i, sc.signers, aux), id: b.id });
+    }
+    const evidenceOf = (i: PartyIndex, detail: string): Evidence[] => [
+      { id: msgs.get(i)!.id, round: CHI_BLAME_ROUND, from: i, reason: 'invalid-proof', detail },
+      { id: shares.get(i)!.id, round: 3, from: i, reason: 'invalid-share', detail: 'Δᵢ, Ŝᵢ of the failed check' },
+    ];
+
+    // 1. Every forwarded Π^aff-g ψ̂: i forwards j's proof over (D̂ᵢ,ⱼ, F̂ᵢ,ⱼ) for Wⱼ.
+    const affJobs: ZkVerifyJob[] = [];
+    const affOwner: PartyIndex[] = [];
+    for (const [i, { m }] of msgs)
+      for (const [j, row] of m.mta) {
+        affJobs.push({
+          kind: 'piaffg',
+          group: 'secp256k1',
+          binding: proofBinding(ctx.session, 'presign/affg-x', j, i),
+          statement: { N0: N(i), N1: N(j), C: received.get(i)!, D: row.D, Y: invert(row.F, N(j) * N(j)), X: pointBytes(sc.W.get(j)!), rp: aux(i) },
+          proof: row.psi,
+        });
+        affOwner.push(i);
+      }
+    const badAff = await failures(ctx.deps.verifier, affJobs);
+    if (badAff.size > 0) {
+      const culprits = [...new Set([...badAff.keys()].map((k) => affOwner[k]!))];
+      const evidence = culprits.flatMap((i) => evidenceOf(i, `forwarded Π^aff-g of D̂ᵢ,ⱼ: ${[...badAff].filter(([k]) => affOwner[k] === i).map(([, d]) => d).join('; ')}`));
+      throw new ProtocolAbort('invalid-proof', culprits, evidence, `presigning χ blame: forwarded MtA proofs fail; culprits: ${culprits.join(', ')}`);
+    }
+
+    // 2. τᵢ against Δᵢ, Ŝᵢ; Π^mul* (as Π^aff-g) of Ĥᵢ and Π^dec of τᵢ.
+    const s = chiBlameScalars(ctx);
+    const Fto = (j: PartyIndex, i: PartyIndex): bigint => (j === self ? readCiphertext(mine.get(i)!.Fhat, N(i), 'state.mta.Fhat') : msgs.get(j)!.m.mta.get(i)!.F);
+    const jobs: ZkVerifyJob[] = [];
+    const owner: { i: PartyIndex; what: string }[] = [];
+    const culprits = new Set<PartyIndex>();
+    const details = new Map<PartyIndex, string[]>();
+    const note = (i: PartyIndex, d: string) => {
+      culprits.add(i);
+      details.set(i, [...(details.get(i) ?? []), d]);
+    };
+    for (const [i, { m }] of msgs) {
+      const Ni = N(i);
+      const v = shares.get(i)!;
+      if (!mulVartime(Gamma, m.tau).equals(mulVartime(v.Delta, s.m).add(mulVartime(v.S, s.r)))) note(i, 'τᵢ·Γ ≠ m*·Δᵢ + r*·Ŝᵢ');
+      for (const [l, proof] of m.mulStar) {
+        jobs.push({
+          kind: 'piaffg',
+          group: 'secp256k1',
+          binding: proofBinding(ctx.session, 'presign/blame-mulstar', i, l),
+          statement: { N0: Ni, N1: Ni, C: received.get(i)!, D: m.H, Y: 1n, X: pointBytes(sc.W.get(i)!), rp: aux(l) },
+          proof,
+        });
+        owner.push({ i, what: `Π^mul* (Π^aff-g) of Ĥᵢ (verifier ${l})` });
+      }
+      if (m.dec === null) {
+        note(i, 'no Π^dec: the sender cannot prove its τᵢ');
+        continue;
+      }
+      const Chat = deltaCiphertext(m.H, [...m.mta].flatMap(([j, row]) => [row.D, Fto(j, i)]), Ni);
+      const C = tauCiphertext(received.get(i)!, Chat, s, Ni);
+      for (const [l, proof] of m.dec) {
+        jobs.push({ kind: 'pidec', binding: proofBinding(ctx.session, 'presign/blame-dec-chi', i, l), statement: { N0: Ni, C, x: m.tau, rp: aux(l) }, proof });
+        owner.push({ i, what: `Π^dec of τᵢ (verifier ${l})` });
+      }
+    }
+    for (const [k, d] of await failures(ctx.deps.verifier, jobs)) note(owner[k]!.i, `${owner[k]!.what}: ${d}`);
+    const sorted = [...culprits].sort((a, b) => a - b);
+    if (sorted.length > 0)
+      throw new ProtocolAbort('invalid-proof', sorted, sorted.flatMap((i) => evidenceOf(i, details.get(i)!.join('; '))), `presigning aborted: Σ Ŝⱼ ≠ δ·X; χ blame names ${sorted.join(', ')}`);
+    throw new ProtocolAbort(
+      'invalid-share',
+      [],
+      sc.others.map((i) => ({ id: msgs.get(i)!.id, round: CHI_BLAME_ROUND, from: i, reason: 'invalid-share' as const, detail: 'blame message of a failed Σ Ŝⱼ check' })),
+      'presigning aborted: Σ Ŝⱼ ≠ δ·X, but every blame proof verified (no culprit)',
     );
   },
 };

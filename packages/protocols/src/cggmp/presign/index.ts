@@ -4,7 +4,8 @@
  * parties, with Lagrange-weighted shares wᵢ = λᵢ·xᵢ. Rounds: init (Kᵢ, Gᵢ broadcast with echo;
  * Π^enc to each signer) → 1 (MtA: Dⱼ,ᵢ, Fⱼ,ᵢ, D̂ⱼ,ᵢ, F̂ⱼ,ᵢ with Π^aff-g, Π^aff-g, Π^log*; Γᵢ
  * broadcast) → 2 (δᵢ, Δᵢ, Ŝᵢ broadcast with echo; Π^log* of Δᵢ) → 3 output {@link Presignature},
- * or, only when δ·G ≠ Σ Δⱼ, → 4: the blame round of Fig. 7 (blame.ts), which names the culprit.
+ * or, only when δ·G ≠ Σ Δⱼ, → 4: the blame round of Fig. 7 (blame.ts), which names the culprit;
+ * only when Σ Ŝⱼ ≠ δ·X, → 5: the χ blame round (Fig. 8's identification, run at presigning).
  * Every failing proof names its sender; malformed messages and equivocation are caught by the
  * engine. Start with {@link createCggmpPresignSession}.
  * @module
@@ -20,14 +21,14 @@ import { createSession, restoreSession, type Session } from '../../engine/sessio
 import { CURVE_ORDER } from '../curve.ts';
 import type { CggmpKeyShare } from '../keyshare.ts';
 import { big, modHex, proofBinding, unbig, type ZkVerifier } from '../wire.ts';
-import { DELTA_BLAME_ROUND, deltaBlameRound } from './blame.ts';
+import { CHI_BLAME_ROUND, DELTA_BLAME_ROUND, chiBlameRound, deltaBlameRound } from './blame.ts';
 import { round1 } from './round1.ts';
 import { round2 } from './round2.ts';
 import { round3 } from './round3.ts';
 import { PRESIGN_PROTOCOL, encryptSigned, signerContext, type PresignDeps, type PresignOutput, type PresignRequest, type PresignState } from './types.ts';
 
 export { PRESIGN_PROTOCOL, type PresignDeps, type PresignOutput, type PresignRequest, type PresignState };
-export { DELTA_BLAME_ROUND, recoverNonce, type DeltaBlameMessage } from './blame.ts';
+export { CHI_BLAME_ROUND, DELTA_BLAME_ROUND, chiBlameScalars, recoverNonce, type ChiBlameMessage, type DeltaBlameMessage } from './blame.ts';
 export { encodePresignature, parsePresignature, validatePresignature, type Presignature } from './presignature.ts';
 
 function checkState(j: Json, round: number): PresignState {
@@ -36,7 +37,7 @@ function checkState(j: Json, round: number): PresignState {
     'state',
     ['signers', 'k', 'gamma', 'rho', 'nu', 'K', 'G', 'received', 'betas', 'Gamma', 'delta', 'chi'],
     // optional: absent from snapshots made before the δ blame round existed
-    ['sent', 'GammaSelf', 'mta', 'deltas', 'selfFault'],
+    ['sent', 'GammaSelf', 'mta', 'deltas', 'shares', 'selfFault'],
   );
   partyList(o.signers, 'state.signers', 2);
   for (const f of ['k', 'gamma', 'rho', 'nu', 'K', 'G'] as const) unbig(o[f], `state.${f}`);
@@ -65,12 +66,11 @@ function checkState(j: Json, round: number): PresignState {
   if (o.GammaSelf !== undefined) expectHex(o.GammaSelf, 'state.GammaSelf', 33);
   if (o.mta !== undefined)
     expectArray(o.mta, 'state.mta').forEach((r, k) => {
-      const row = expectObject(r, `state.mta[${k}]`, ['j', 'Gamma', 'D', 'F', 'psi']);
+      const row = expectObject(r, `state.mta[${k}]`, ['j', 'Gamma', 'D', 'F', 'psi', 'Dhat', 'Fhat', 'psiHat']);
       partyIndex(row.j, `state.mta[${k}].j`);
       expectHex(row.Gamma, `state.mta[${k}].Gamma`, 33);
-      expectHex(row.D, `state.mta[${k}].D`);
-      expectHex(row.F, `state.mta[${k}].F`);
-      expectObject(row.psi, `state.mta[${k}].psi`, [], Object.keys(row.psi as object));
+      for (const f of ['D', 'F', 'Dhat', 'Fhat'] as const) expectHex(row[f], `state.mta[${k}].${f}`);
+      for (const f of ['psi', 'psiHat'] as const) expectObject(row[f], `state.mta[${k}].${f}`, [], Object.keys(row[f] as object));
     });
   if (o.deltas !== undefined)
     expectArray(o.deltas, 'state.deltas').forEach((r, k) => {
@@ -79,9 +79,19 @@ function checkState(j: Json, round: number): PresignState {
       expectHex(row[1], `state.deltas[${k}][1]`, 32);
       expectHex(row[2], `state.deltas[${k}][2]`, 32);
     });
+  if (o.shares !== undefined)
+    expectArray(o.shares, 'state.shares').forEach((r, k) => {
+      const row = expectArray(r, `state.shares[${k}]`, 4, 4);
+      partyIndex(row[0], `state.shares[${k}][0]`);
+      expectHex(row[1], `state.shares[${k}][1]`, 33);
+      expectHex(row[2], `state.shares[${k}][2]`, 33);
+      expectHex(row[3], `state.shares[${k}][3]`, 32);
+    });
   if (o.selfFault !== undefined && typeof o.selfFault !== 'boolean') throw new FieldTypeError('state.selfFault', 'expected a boolean');
   if (round === DELTA_BLAME_ROUND && (o.deltas === undefined || o.mta === undefined || o.GammaSelf === undefined))
     throw new FieldTypeError('state.deltas', 'the blame round needs deltas, mta and GammaSelf');
+  if (round === CHI_BLAME_ROUND && (o.shares === undefined || o.mta === undefined || o.sent === undefined))
+    throw new FieldTypeError('state.shares', 'the χ blame round needs shares, mta and sent');
   return j as PresignState;
 }
 
@@ -124,7 +134,7 @@ export const cggmpPresignProtocol: ProtocolSpec<PresignState, PresignOutput, Pre
     };
     return { next: 1, state, outgoing };
   },
-  rounds: { 1: round1, 2: round2, 3: round3, [DELTA_BLAME_ROUND]: deltaBlameRound },
+  rounds: { 1: round1, 2: round2, 3: round3, [DELTA_BLAME_ROUND]: deltaBlameRound, [CHI_BLAME_ROUND]: chiBlameRound },
   checkState,
 };
 

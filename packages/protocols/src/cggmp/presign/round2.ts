@@ -110,11 +110,11 @@ export const round2: RoundSpec<PresignState, PresignOutput, PresignDeps> = {
         Gamma: pointJson(Gamma),
         delta: scalarJson(delta),
         chi: scalarJson(chi),
-        // kept for the δ blame round (Fig. 7 output, blame.ts)
+        // kept for the blame rounds (blame.ts)
         GammaSelf: pointJson(GammaSelf),
         mta: sc.others.map((j) => {
-          const p = inbox.p2p.get(j)!.payload as { D: string; F: string; psi: Json };
-          return { j, Gamma: pointJson(msgs.get(j)!.Gamma), D: p.D, F: p.F, psi: p.psi };
+          const p = inbox.p2p.get(j)!.payload as { D: string; F: string; psi: Json; Dhat: string; Fhat: string; psiHat: Json };
+          return { j, Gamma: pointJson(msgs.get(j)!.Gamma), D: p.D, F: p.F, psi: p.psi, Dhat: p.Dhat, Fhat: p.Fhat, psiHat: p.psiHat };
         }),
       },
       outgoing,

@@ -4,8 +4,9 @@
  * (Tessera's share-check values) Σ Ŝⱼ = δ·X. If the δ check fails, every signer moves to the
  * blame round of Fig. 7 (output, step 2; blame.ts: Π^mul and Π^dec over the MtA ciphertexts),
  * which names whoever announced an unsupported δⱼ; all honest signers take that branch
- * together, since the δⱼ are echo-checked. A failing Σ Ŝⱼ = δ·X check aborts without a culprit
- * (the round-3 messages are the evidence). Otherwise
+ * together, since the δⱼ are echo-checked. A failing Σ Ŝⱼ = δ·X check moves everyone to the χ
+ * blame round (blame.ts), the identification of Fig. 8 run here, where Ŝⱼ is checked.
+ * Otherwise
  * R = δ⁻¹·Γ and the output is the {@link Presignature} (kᵢ, χᵢ, R, and every Δⱼ, Ŝⱼ).
  * @module
  */
@@ -13,10 +14,10 @@ import { hex } from '../../engine/codec.ts';
 import { ProtocolAbort } from '../../engine/errors.ts';
 import type { PartyIndex } from '../../engine/ids.ts';
 import type { Expectation, RoundSpec } from '../../engine/protocol.ts';
-import { Fn, Point, mulBase, pointBytes, readPoint, readScalar, scalarJson, type CurvePoint } from '../curve.ts';
+import { Fn, Point, mulBase, pointBytes, pointJson, readPoint, readScalar, scalarJson, type CurvePoint } from '../curve.ts';
 import { keyId } from '../keyshare.ts';
 import { proofBinding, unbig, verifyOrBlame, type BlameJob } from '../wire.ts';
-import { DELTA_BLAME_ROUND, deltaBlamePayload } from './blame.ts';
+import { CHI_BLAME_ROUND, DELTA_BLAME_ROUND, chiBlamePayload, deltaBlamePayload } from './blame.ts';
 import { validatePresignature } from './presignature.ts';
 import { readLogProof, readRound3, required, signerContext, type PresignDeps, type PresignOutput, type PresignState } from './types.ts';
 
@@ -89,8 +90,21 @@ export const round3: RoundSpec<PresignState, PresignOutput, PresignDeps> = {
         outgoing: [{ kind: 'broadcast', payload }],
       };
     }
-    if (!sc.X.multiply(delta).equals(sumS))
-      throw new ProtocolAbort('invalid-share', [], evidence, 'presigning aborted: Σ Ŝⱼ ≠ δ·X (no culprit)');
+    if (!sc.X.multiply(delta).equals(sumS)) {
+      // Fig. 8's identification, moved to presigning: prove χᵢ through a test share τᵢ.
+      if (state.mta === undefined || state.sent === undefined)
+        throw new ProtocolAbort('invalid-share', [], evidence, 'presigning aborted: Σ Ŝⱼ ≠ δ·X (no culprit: session restored from a snapshot without the MtA values the blame round needs)');
+      const { payload, provable } = chiBlamePayload(state, sc, ctx);
+      return {
+        next: CHI_BLAME_ROUND,
+        state: {
+          ...state,
+          shares: sc.others.map((j) => [j, pointJson(values.get(j)!.Delta), pointJson(values.get(j)!.S), inbox.broadcast.get(j)!.id] as const),
+          selfFault: !provable,
+        },
+        outgoing: [{ kind: 'broadcast', payload }],
+      };
+    }
     const chi = readScalar(state.chi, 'state.chi');
     const presignature = validatePresignature({
       id: hex(ctx.hash('presignature-id', self, pointBytes(Gamma), pointBytes(own.Delta))),

@@ -77,17 +77,20 @@ export type PresignState = {
   readonly sent?: readonly (readonly [number, string, string])[];
   /** Γᵢ (our own), set in round 2. */
   readonly GammaSelf?: string;
-  /** Every other signer's round-2 values as received (Γⱼ and the γ-MtA: Dᵢ,ⱼ, Fᵢ,ⱼ, ψᵢ,ⱼ), set in round 2. */
+  /** Every other signer's round-2 values as received (Γⱼ and both MtA: Dᵢ,ⱼ, Fᵢ,ⱼ, ψᵢ,ⱼ, D̂ᵢ,ⱼ, F̂ᵢ,ⱼ, ψ̂ᵢ,ⱼ), set in round 2. */
   readonly mta?: readonly MtaRecord[];
   /** (j, δⱼ, id of j's round-3 broadcast): set when the δ check fails and the blame round runs. */
   readonly deltas?: readonly (readonly [number, string, string])[];
-  /** Set with `deltas` when our own δᵢ did not match our ciphertexts (we sent no Π^dec). */
+  /** (j, Δⱼ, Ŝⱼ, id of j's round-3 broadcast): set when Σ Ŝⱼ ≠ δ·X and the χ blame round runs. */
+  readonly shares?: readonly (readonly [number, string, string, string])[];
+  /** Set with `deltas` / `shares` when our own δᵢ / χᵢ did not match our ciphertexts (we sent no Π^dec). */
   readonly selfFault?: boolean;
 };
 
 /**
- * What party i keeps of j's round-2 messages for the blame round: Γⱼ, Dᵢ,ⱼ (under Nᵢ),
- * Fᵢ,ⱼ (under Nⱼ), both as received (fixed-length hex), and j's Π^aff-g ψᵢ,ⱼ as received.
+ * What party i keeps of j's round-2 messages for the blame rounds: Γⱼ, Dᵢ,ⱼ (under Nᵢ),
+ * Fᵢ,ⱼ (under Nⱼ), both as received (fixed-length hex), j's Π^aff-g ψᵢ,ⱼ as received, and the
+ * same for the wⱼ conversion (D̂, F̂, ψ̂).
  */
 export type MtaRecord = {
   readonly j: number;
@@ -95,6 +98,10 @@ export type MtaRecord = {
   readonly D: string;
   readonly F: string;
   readonly psi: Json;
+  /** D̂ᵢ,ⱼ, F̂ᵢ,ⱼ and ψ̂ᵢ,ⱼ (the wⱼ MtA), for the χ blame round. */
+  readonly Dhat: string;
+  readonly Fhat: string;
+  readonly psiHat: Json;
 };
 
 /** The result of presigning. */
