@@ -130,6 +130,11 @@ export interface WalletCoreOptions {
   readonly now?: () => number;
   /** Diagnostic log sink (never receives secrets). */
   readonly log?: (line: string) => void;
+  /**
+   * Lifetime of group rooms created by this wallet (default 30 days, the signal server's
+   * default `maxRoomTtlMs`; a server configured for it accepts up to a year).
+   */
+  readonly groupRoomTtlMs?: number;
 }
 
 /** Arguments of {@link WalletCore.createVault}: at least one method. */

@@ -1,12 +1,19 @@
 /**
- * The unlocked wallet: accounts, lobbies and requests over the device's signal connection.
+ * The unlocked wallet: accounts, lobbies and the inbox over the device's signal connection,
+ * plus the status checks. Built on unlock, stopped on lock (ceremonies keep their records in
+ * the vault and resume on the next unlock).
  * @module
  */
 import type { Vault } from '@tessera/vault';
 import type { IdentityKey } from '@tessera/transport/identity';
 import type { Account, CreateAccountOptions, JoinOptions, LobbyHandle, RequestView, WalletCoreOptions, WalletStatus } from './api.ts';
+import { createContext, type WalletContext } from './context.ts';
 import type { Emitter } from './emitter.ts';
-import { WalletError } from './errors.ts';
+import { WalletError, errorInfo } from './errors.ts';
+import { Inbox, publicAccount } from './inbox.ts';
+import { Lobby, type LobbyHost } from './lobby.ts';
+import type { AccountRecord } from './records.ts';
+import { checkStatus } from './status.ts';
 
 /** What a {@link Runtime} is built from. */
 export interface RuntimeDeps {
@@ -16,71 +23,131 @@ export interface RuntimeDeps {
   readonly events: Emitter;
 }
 
-const later = (): never => {
-  throw new WalletError('internal', 'this build of the wallet core has no account support yet');
-};
-
 /** The unlocked wallet runtime. */
-export class Runtime {
-  readonly #d: RuntimeDeps;
+export class Runtime implements LobbyHost {
+  readonly ctx: WalletContext;
+  readonly #inbox: Inbox;
+  readonly #lobbies = new Map<string, Lobby>();
+
   constructor(d: RuntimeDeps) {
-    this.#d = d;
+    this.ctx = createContext(d);
+    this.#inbox = new Inbox(this.ctx);
   }
-  /** Connects and resumes. */
+
+  /** Loads accounts (opening their group rooms) and resumes unfinished lobbies. @throws {WalletError} `tampered`. */
   async start(): Promise<void> {
-    void this.#d;
+    for (const a of await this.ctx.records.accounts()) await this.#inbox.add(a);
+    for (const rec of await this.ctx.records.lobbies()) {
+      if (rec.stage === 'done' || rec.stage === 'failed') continue;
+      try {
+        const l = new Lobby(this, rec);
+        this.#lobbies.set(l.id, l);
+        l.start();
+      } catch (e) {
+        this.ctx.events.emit({ type: 'error', error: errorInfo(e), context: rec.id });
+      }
+    }
   }
-  /** Stops everything. */
-  async stop(): Promise<void> {}
-  /** @throws {WalletError} */
+
+  /** Stops lobbies, rooms and ceremonies and closes the connection. */
+  async stop(): Promise<void> {
+    const lobbies = [...this.#lobbies.values()];
+    this.#lobbies.clear();
+    await this.ctx.close();
+    await Promise.allSettled(lobbies.map((l) => l.stop()));
+    await this.#inbox.stop();
+  }
+
+  /** @internal LobbyHost */
+  async accountCreated(a: AccountRecord): Promise<void> {
+    await this.#inbox.add(a);
+    this.ctx.events.emit({ type: 'account', account: publicAccount(a), change: 'created' });
+  }
+
+  /** @internal LobbyHost */
+  lobbyEnded(id: string): void {
+    this.#lobbies.delete(id);
+  }
+
+  /** Accounts in creation order. */
   async accounts(): Promise<Account[]> {
-    return [];
+    return this.#inbox
+      .accounts()
+      .sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id))
+      .map(publicAccount);
   }
-  /** @throws {WalletError} */
-  async account(_id: string): Promise<Account> {
-    return later();
+
+  /** @throws {WalletError} `unknown-account`. */
+  async account(id: string): Promise<Account> {
+    const a = this.#inbox.accounts().find((x) => x.id === id);
+    if (!a) throw new WalletError('unknown-account', 'no such account in this wallet', { field: 'accountId' });
+    return publicAccount(a);
   }
-  /** @throws {WalletError} */
-  async startCreate(_o: CreateAccountOptions): Promise<LobbyHandle> {
-    return later();
+
+  /** @throws {WalletError} `bad-input`, `unsupported-scheme`. */
+  async startCreate(o: CreateAccountOptions): Promise<LobbyHandle> {
+    const l = await Lobby.create(this, o);
+    this.#lobbies.set(l.id, l);
+    l.start();
+    return l;
   }
-  /** @throws {WalletError} */
-  async joinFromLink(_l: string, _o: JoinOptions): Promise<LobbyHandle> {
-    return later();
+
+  /** @throws {WalletError} `malformed-link`, `bad-signature`, `expired`, `bad-input`. */
+  async joinFromLink(link: string, o: JoinOptions): Promise<LobbyHandle> {
+    const l = await Lobby.join(this, link, o.memberLabel);
+    const have = this.#lobbies.get(l.id);
+    if (have) return have;
+    this.#lobbies.set(l.id, l);
+    l.start();
+    return l;
   }
+
   lobbies(): LobbyHandle[] {
-    return [];
+    return [...this.#lobbies.values()];
   }
+
   /** @throws {WalletError} */
-  async requestSignature(_a: string, _m: Uint8Array, _n: string): Promise<RequestView> {
-    return later();
+  requestSignature(accountId: string, message: Uint8Array, note: string): Promise<RequestView> {
+    return this.#inbox.request(accountId, 'sign', message, note);
   }
+
   /** @throws {WalletError} */
-  async requestRefresh(_a: string, _n: string): Promise<RequestView> {
-    return later();
+  requestRefresh(accountId: string, note: string): Promise<RequestView> {
+    return this.#inbox.request(accountId, 'refresh', null, note);
   }
-  /** @throws {WalletError} */
-  async inbox(_a?: string): Promise<RequestView[]> {
-    return [];
+
+  /** @throws {WalletError} `unknown-account`. */
+  async inbox(accountId?: string): Promise<RequestView[]> {
+    return this.#inbox.list(accountId);
   }
-  /** @throws {WalletError} */
-  async request(_id: string): Promise<RequestView> {
-    return later();
+
+  /** @throws {WalletError} `unknown-request`. */
+  async request(id: string): Promise<RequestView> {
+    return this.#inbox.get(id);
   }
+
   /** @throws {WalletError} */
-  async approve(_id: string): Promise<RequestView> {
-    return later();
+  approve(id: string): Promise<RequestView> {
+    return this.#inbox.decide(id, true, '');
   }
+
   /** @throws {WalletError} */
-  async reject(_id: string, _r: string): Promise<RequestView> {
-    return later();
+  reject(id: string, reason: string): Promise<RequestView> {
+    return this.#inbox.decide(id, false, reason);
   }
+
   /** @throws {WalletError} */
-  async finalize(_id: string): Promise<RequestView> {
-    return later();
+  finalize(id: string): Promise<RequestView> {
+    return this.#inbox.finalize(id);
   }
-  /** @throws {WalletError} */
-  async status(): Promise<WalletStatus> {
-    return later();
+
+  /** Every status check. */
+  status(): Promise<WalletStatus> {
+    return checkStatus(this.ctx, this.#inbox);
+  }
+
+  /** Resolves once rooms have handled what is stored and no ceremony runs (tests). */
+  idle(): Promise<void> {
+    return this.#inbox.idle();
   }
 }

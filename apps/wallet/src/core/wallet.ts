@@ -132,6 +132,10 @@ class WalletCoreImpl implements WalletCore {
   async addMethod(existing: UnlockSecret, added: NewUnlockMethod): Promise<UnlockMethodInfo> {
     this.#rt();
     const have = existing.kind === 'passphrase' ? this.#methods.passphrase(existing.passphrase) : await this.#methods.passkey(await this.#vault.listMethods());
+    // proves the existing secret before a passkey is registered (a wrong one touches nothing)
+    await this.#vault.unlock(have);
+    if (added.kind === 'passphrase' && (await this.#vault.listMethods()).some((m) => m.kind === 'passphrase'))
+      throw new WalletError('bad-input', 'the vault already has a passphrase; remove it first to set another', { field: 'added.kind' });
     const add = added.kind === 'passphrase' ? this.#methods.passphrase(added.passphrase, added.label) : await this.#methods.registerPasskey(added.userName ?? 'Tessera wallet', added.label);
     await this.#vault.addMethod(have, add);
     const info = (await this.listMethods()).find((m) => m.id === add.id);
@@ -150,15 +154,15 @@ class WalletCoreImpl implements WalletCore {
     return describeIdentity(this.#identity!);
   }
 
-  accounts(): Promise<Account[]> {
+  async accounts(): Promise<Account[]> {
     return this.#rt().accounts();
   }
 
-  account(id: string): Promise<Account> {
+  async account(id: string): Promise<Account> {
     return this.#rt().account(id);
   }
 
-  startCreate(opts: CreateAccountOptions): Promise<LobbyHandle> {
+  async startCreate(opts: CreateAccountOptions): Promise<LobbyHandle> {
     return this.#rt().startCreate(opts);
   }
 
@@ -166,7 +170,7 @@ class WalletCoreImpl implements WalletCore {
     return previewOf(parseInviteLink(link, (this.#opts.now ?? Date.now)()));
   }
 
-  joinFromLink(link: string, opts: JoinOptions = {}): Promise<LobbyHandle> {
+  async joinFromLink(link: string, opts: JoinOptions = {}): Promise<LobbyHandle> {
     return this.#rt().joinFromLink(link, opts);
   }
 
@@ -174,35 +178,35 @@ class WalletCoreImpl implements WalletCore {
     return this.#runtime ? this.#runtime.lobbies() : [];
   }
 
-  requestSignature(accountId: string, message: Uint8Array, note = ''): Promise<RequestView> {
+  async requestSignature(accountId: string, message: Uint8Array, note = ''): Promise<RequestView> {
     return this.#rt().requestSignature(accountId, message, note);
   }
 
-  requestRefresh(accountId: string, note = ''): Promise<RequestView> {
+  async requestRefresh(accountId: string, note = ''): Promise<RequestView> {
     return this.#rt().requestRefresh(accountId, note);
   }
 
-  inbox(accountId?: string): Promise<RequestView[]> {
+  async inbox(accountId?: string): Promise<RequestView[]> {
     return this.#rt().inbox(accountId);
   }
 
-  request(requestId: string): Promise<RequestView> {
+  async request(requestId: string): Promise<RequestView> {
     return this.#rt().request(requestId);
   }
 
-  approve(requestId: string): Promise<RequestView> {
+  async approve(requestId: string): Promise<RequestView> {
     return this.#rt().approve(requestId);
   }
 
-  reject(requestId: string, reason = ''): Promise<RequestView> {
+  async reject(requestId: string, reason = ''): Promise<RequestView> {
     return this.#rt().reject(requestId, reason);
   }
 
-  finalize(requestId: string): Promise<RequestView> {
+  async finalize(requestId: string): Promise<RequestView> {
     return this.#rt().finalize(requestId);
   }
 
-  status(): Promise<WalletStatus> {
+  async status(): Promise<WalletStatus> {
     return this.#rt().status();
   }
 

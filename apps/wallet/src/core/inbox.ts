@@ -1,0 +1,508 @@
+/**
+ * The approvals inbox: every account's group room, its request book, and the ceremonies that
+ * finalized requests start.
+ *
+ * Flow: `requestSignature`/`requestRefresh` posts a request (encrypted to each member) into
+ * the group room; members `approve`/`reject`; a member holding enough approvals (its own
+ * included) `finalize`s: it signs a ceremony invitation (`tessera/frost/sign` or
+ * `tessera/frost/refresh`) naming the participants and posts it; each participant checks it
+ * (signed by a member, keys as in the account, parameters as in the request, and that this
+ * wallet approved) and runs the ceremony; signers post the result, which every wallet
+ * verifies against the group key itself.
+ *
+ * Nonce safety: before a signing (or refresh) session is first started, the wallet records
+ * `<kind>:<session>` in the vault's nonce ledger; a second start of the same session (e.g. the
+ * invitation posted again after it finished) fails closed with `NonceReuseError`, which is
+ * audited and shown on the request as `nonce-reused`. FROST nonces themselves go through the
+ * same ledger inside the signing rounds.
+ * @module
+ */
+import { bytesToHex, hexToBytes } from '@tessera/crypto/bytes';
+import { randomBytes } from '@tessera/crypto/rng';
+import { AbortError } from '@tessera/crypto/errors';
+import { expectObject, type Json } from '@tessera/protocols/engine/codec';
+import { newSessionId, type PartyIndex } from '@tessera/protocols/engine/ids';
+import { createInvitation, parseInvitation, type Invitation } from '@tessera/transport/invitation';
+import type { PresenceView, RequestKind, RequestView, SchemeContext, WalletErrorInfo } from './api.ts';
+import { runCeremony, runnerKey } from './ceremony.ts';
+import { CEREMONY_TTL_MS, type WalletContext } from './context.ts';
+import { WalletError, errorInfo } from './errors.ts';
+import { MAX_MESSAGE_BYTES, MAX_TEXT, parseGroupMessage, type GroupMessage } from './messages.ts';
+import type { AccountRecord, RequestRecord } from './records.ts';
+import { applyApproval, applyFinalize, applyRejection, chooseSigners, finalized, hasApproved, settle, viewOf } from './requests.ts';
+import { openRoom, type AppRoom } from './room.ts';
+
+type Change = Extract<import('./api.ts').WalletEvent, { type: 'request' }>['change'];
+
+interface Book {
+  account: AccountRecord;
+  readonly requests: Map<string, RequestRecord>;
+  cursor: number;
+  room: AppRoom | undefined;
+  opening: Promise<void> | undefined;
+  readonly orphans: Map<string, (() => Promise<void>)[]>;
+  readonly online: Set<number>;
+}
+
+/** The ledger key under which the wallet marks ceremony sessions as started. */
+export function sessionLedgerKey(accountId: string): string {
+  return `wallet:${accountId}`;
+}
+
+/** The inbox of an unlocked wallet. */
+export class Inbox {
+  readonly #ctx: WalletContext;
+  readonly #books = new Map<string, Book>();
+  readonly #running = new Map<string, Promise<void>>();
+  #stopped = false;
+
+  constructor(ctx: WalletContext) {
+    this.#ctx = ctx;
+  }
+
+  /** Loads an account's request book, opens its group room and resumes its ceremonies. */
+  async add(account: AccountRecord): Promise<void> {
+    if (this.#books.has(account.id)) return;
+    const stored = await this.#ctx.records.requests(account.id);
+    const book: Book = { account, requests: new Map(stored.requests.map((r) => [r.id, { ...r }])), cursor: stored.cursor, room: undefined, opening: undefined, orphans: new Map(), online: new Set() };
+    this.#books.set(account.id, book);
+    for (const r of book.requests.values()) if (r.status === 'running' && r.participating) this.#start(book, r);
+    void this.#open(book).catch((e: unknown) => this.#error(e, account.id));
+  }
+
+  /** Accounts known to the inbox. */
+  accounts(): AccountRecord[] {
+    return [...this.#books.values()].map((b) => b.account);
+  }
+
+  #open(book: Book): Promise<void> {
+    book.opening ??= (async () => {
+      const ctx = this.#ctx;
+      const inv = parseInvitation(book.account.groupInvitation, { now: null });
+      const client = await ctx.client();
+      if (this.#stopped) return;
+      book.room = await openRoom({
+        client,
+        invitation: inv,
+        self: book.account.selfIndex as PartyIndex,
+        identity: ctx.identity,
+        now: ctx.now,
+        ...(ctx.rng ? { rng: ctx.rng } : {}),
+        after: book.cursor,
+        onMessage: async (from, payload, cursor) => {
+          await this.#onMessage(book, from, parseGroupMessage(payload));
+          book.cursor = cursor;
+          await this.#save(book);
+        },
+        onReject: async (error, cursor, from) => {
+          this.#ctx.events.emit({ type: 'error', error: { ...error, ...(error.culprit === undefined && error.code !== 'internal' ? { culprit: from } : {}) }, context: book.account.id });
+          book.cursor = cursor;
+          await this.#save(book).catch(() => undefined);
+        },
+        onPresence: (party, online) => {
+          if (online) book.online.add(party);
+          else book.online.delete(party);
+          ctx.events.emit({ type: 'presence', accountId: book.account.id, party, online });
+        },
+      });
+      for (const p of book.room.online()) book.online.add(p);
+      if (this.#stopped) await book.room.close();
+    })().catch((e: unknown) => {
+      book.opening = undefined;
+      throw e;
+    });
+    return book.opening;
+  }
+
+  async #room(book: Book): Promise<AppRoom> {
+    await this.#open(book);
+    if (!book.room) throw new WalletError('locked', 'the wallet is locked');
+    return book.room;
+  }
+
+  #save(book: Book): Promise<void> {
+    return this.#ctx.records.putRequests(book.account.id, { cursor: book.cursor, requests: [...book.requests.values()] });
+  }
+
+  #emit(book: Book, r: RequestRecord, change: Change): void {
+    this.#ctx.events.emit({ type: 'request', change, request: viewOf(book.account, r, book.account.selfIndex) });
+  }
+
+  #error(e: unknown, context: string): WalletErrorInfo {
+    const error = errorInfo(e);
+    if (!this.#stopped) this.#ctx.events.emit({ type: 'error', error, context });
+    return error;
+  }
+
+  #book(accountId: unknown): Book {
+    const b = typeof accountId === 'string' ? this.#books.get(accountId) : undefined;
+    if (!b) throw new WalletError('unknown-account', 'no such account in this wallet', { field: 'accountId' });
+    return b;
+  }
+
+  #find(requestId: unknown): { book: Book; r: RequestRecord } {
+    if (typeof requestId === 'string')
+      for (const book of this.#books.values()) {
+        const r = book.requests.get(requestId);
+        if (r) return { book, r };
+      }
+    throw new WalletError('unknown-request', 'no such request in this wallet', { field: 'requestId' });
+  }
+
+  // ───────── incoming ─────────
+
+  async #onMessage(book: Book, from: PartyIndex, m: GroupMessage): Promise<void> {
+    const a = book.account;
+    if (m.t === 'request') {
+      if (book.requests.has(m.id)) return;
+      const r: RequestRecord = {
+        id: m.id, accountId: a.id, kind: m.kind, requester: from, note: m.note, createdAt: m.createdAt, message: m.message,
+        approvals: [{ party: from, at: m.createdAt }], rejections: [], lateApprovals: [], status: 'pending',
+      };
+      settle(a, r);
+      book.requests.set(r.id, r);
+      this.#emit(book, r, 'received');
+      for (const f of book.orphans.get(m.id) ?? []) await f();
+      book.orphans.delete(m.id);
+      return;
+    }
+    const r = book.requests.get(m.id);
+    if (!r) {
+      const list = book.orphans.get(m.id) ?? [];
+      if (list.length < 64) list.push(() => this.#onMessage(book, from, m));
+      book.orphans.set(m.id, list);
+      return;
+    }
+    const at = this.#ctx.now();
+    switch (m.t) {
+      case 'approve': {
+        const res = applyApproval(a, r, { party: from, at });
+        if (res !== 'ignored') this.#emit(book, r, res === 'late' ? 'late-approval' : 'approved');
+        return;
+      }
+      case 'reject':
+        if (applyRejection(a, r, { party: from, at, reason: m.reason })) this.#emit(book, r, 'rejected');
+        return;
+      case 'finalize':
+        await this.#acceptFinalize(book, r, from, m.invitation, false);
+        return;
+      case 'result': {
+        if (!r.signers?.includes(from) || r.session !== m.session) throw new WalletError('tampered', 'a result from a party that is not a participant of this session', { field: 'message.session', culprit: from });
+        if (r.kind === 'sign') {
+          if (m.signature === null) throw new WalletError('tampered', 'a signing result carries the signature', { field: 'message.signature', culprit: from });
+          const ok = this.#ctx.driver(a.scheme).verify(a.suite, hexToBytes(a.groupKey), hexToBytes(r.message!), hexToBytes(m.signature));
+          if (!ok) throw new WalletError('tampered', 'the posted signature does not verify under the group key', { field: 'message.signature', culprit: from });
+          if (r.status !== 'done') {
+            r.status = 'done';
+            r.signature = m.signature;
+            r.verified = true;
+            delete r.error;
+            this.#emit(book, r, 'signed');
+          }
+        }
+        return;
+      }
+      case 'failed':
+        if (!r.signers?.includes(from) || r.session !== m.session) throw new WalletError('tampered', 'a failure report from a party that is not a participant', { field: 'message.session', culprit: from });
+        if (r.status === 'running' && !this.#running.has(m.session) && !r.participating) {
+          r.status = 'failed';
+          r.error = { ...m.error };
+          this.#emit(book, r, 'failed');
+        }
+        return;
+    }
+  }
+
+  /**
+   * Checks a ceremony invitation against the account and the request.
+   * @throws {WalletError} `bad-signature` (not by a member / not by the sender), `tampered`
+   *   naming the field, `expired`.
+   */
+  #checkInvitation(book: Book, r: RequestRecord, from: number, text: string): { inv: Invitation; signers: number[]; epoch: number | undefined } {
+    const a = book.account;
+    let inv: Invitation;
+    try {
+      inv = parseInvitation(text, { now: this.#ctx.now() });
+    } catch (e) {
+      const i = errorInfo(e);
+      throw new WalletError(i.code === 'bad-signature' || i.code === 'expired' ? i.code : 'tampered', i.message, { field: `invitation${i.field ? `.${i.field.replace(/^invitation\.?/, '')}` : ''}`.replace(/\.$/, ''), culprit: from, cause: e });
+    }
+    const key = (i: number): string | undefined => a.members.find((m) => m.index === i)?.publicKey;
+    if (inv.creator !== from || key(inv.creator) !== bytesToHex(inv.parties.get(inv.creator)!)) throw new WalletError('bad-signature', 'the invitation is not signed by the member who sent it', { field: 'invitation.creator', culprit: from });
+    for (const [i, k] of inv.parties) if (key(i) !== bytesToHex(k)) throw new WalletError('tampered', `party ${i} is not the account's member`, { field: 'invitation.parties', culprit: from });
+    const driver = this.#ctx.driver(a.scheme);
+    const protocol = r.kind === 'sign' ? driver.protocols.sign : driver.protocols.refresh;
+    if (inv.protocol !== protocol) throw new WalletError('tampered', `expected ${String(protocol)}`, { field: 'invitation.protocol', culprit: from });
+    let p;
+    try {
+      p = expectObject(inv.params, 'invitation.params', ['ceremony', 'scheme', 'suite', 'groupKey', 'account', 'request', 'signers', 'message', 'epoch']);
+    } catch (e) {
+      throw new WalletError('tampered', errorInfo(e).message, { field: errorInfo(e).field ?? 'invitation.params', culprit: from, cause: e });
+    }
+    const bad = (f: string, msg: string): never => {
+      throw new WalletError('tampered', msg, { field: `invitation.params.${f}`, culprit: from });
+    };
+    if (p.ceremony !== r.kind) bad('ceremony', `expected ${r.kind}`);
+    if (p.scheme !== a.scheme) bad('scheme', 'not the account scheme');
+    if (p.suite !== a.suite) bad('suite', 'not the account suite');
+    if (p.groupKey !== a.groupKey) bad('groupKey', 'not the account group key');
+    if (p.account !== a.id) bad('account', 'another account');
+    if (p.request !== r.id) bad('request', 'another request');
+    if (p.message !== r.message) bad('message', 'not the requested message');
+    const signers = Array.isArray(p.signers) ? (p.signers as Json[]) : bad('signers', 'expected a list');
+    const listed = [...inv.parties.keys()];
+    if (signers.length !== listed.length || signers.some((s, k) => s !== listed[k])) bad('signers', 'must list exactly the invited parties');
+    if (!listed.includes(r.requester as PartyIndex)) bad('signers', 'the requester must take part');
+    if (r.kind === 'sign' && listed.length !== a.threshold) bad('signers', `a signing takes exactly ${a.threshold} parties`);
+    if (r.kind === 'refresh' && listed.length !== a.parties) bad('signers', 'a refresh takes every party');
+    let epoch: number | undefined;
+    if (r.kind === 'refresh') {
+      if (p.epoch !== a.epoch + 1) bad('epoch', `expected epoch ${a.epoch + 1}`);
+      epoch = p.epoch as number;
+    } else if (p.epoch !== null) bad('epoch', 'a signing names no epoch');
+    return { inv, signers: listed, epoch };
+  }
+
+  async #acceptFinalize(book: Book, r: RequestRecord, from: number, text: string, local: boolean): Promise<void> {
+    const a = book.account;
+    const self = a.selfIndex;
+    const { inv, signers } = this.#checkInvitation(book, r, from, text);
+    if (r.session === inv.session) {
+      // the same ceremony again: a participant that already ran it must not start it twice
+      if (this.#running.has(inv.session) || r.status === 'running' || !r.participating) return;
+      this.#start(book, r);
+      return;
+    }
+    if (finalized(r) && r.status !== 'failed') throw new WalletError('already-decided', 'the request was already finalized with another ceremony', { field: 'invitation.session', culprit: from });
+    if (!local && signers.includes(self) && r.requester !== self && !hasApproved(r, self))
+      throw new WalletError('bad-input', 'this wallet is listed as a participant but did not approve the request', { field: 'invitation.params.signers', culprit: from });
+    applyFinalize(r, signers, inv.session, inv.text, self);
+    this.#emit(book, r, 'finalized');
+    if (r.participating) this.#start(book, r);
+  }
+
+  // ───────── ceremonies ─────────
+
+  #start(book: Book, r: RequestRecord): Promise<void> {
+    const session = r.session!;
+    let run = this.#running.get(session);
+    if (!run) {
+      run = this.#ceremony(book, r).finally(() => this.#running.delete(session));
+      this.#running.set(session, run);
+    }
+    return run;
+  }
+
+  async #ceremony(book: Book, r: RequestRecord): Promise<void> {
+    const ctx = this.#ctx;
+    const a = book.account;
+    const inv = parseInvitation(r.invitation!, { now: null });
+    const self = a.selfIndex as PartyIndex;
+    const session = inv.session;
+    const wasDone = r.status === 'done';
+    try {
+      const driver = ctx.driver(a.scheme);
+      const saved = await ctx.vault.sessions.load(runnerKey(session, self));
+      // a finished ceremony started again finds its mark in the ledger and fails closed here
+      if (saved === undefined || wasDone) await ctx.vault.nonceLedger.consume(sessionLedgerKey(a.id), `${r.kind}:${session}`);
+      const net = await ctx.net();
+      const rounds = (r.kind === 'sign' ? driver.rounds.sign : driver.rounds.refresh) ?? 3;
+      const progress = (p: { round: number; rounds: number; fraction?: number }, resumed?: boolean): void => {
+        ctx.events.emit({ type: 'progress', ceremony: r.kind, id: r.id, progress: p, ...(resumed ? { resumed } : {}) });
+      };
+      const sctx: SchemeContext = {
+        session,
+        self,
+        directory: inv.parties,
+        identity: ctx.identity,
+        suite: a.suite,
+        threshold: a.threshold,
+        vault: ctx.vault,
+        signal: ctx.signal,
+        progress: (p) => progress(p),
+        run: async (factory, output) =>
+          (
+            await runCeremony(net, {
+              invitation: inv,
+              self,
+              identity: ctx.identity,
+              store: ctx.vault.sessions,
+              factory,
+              output,
+              signal: ctx.signal,
+              onEvent: (e) => {
+                if (e.type === 'started' || e.type === 'resumed' || e.type === 'round') progress({ round: Math.max(1, e.round), rounds }, e.type === 'resumed');
+              },
+            })
+          ).output,
+      };
+      if (r.kind === 'sign') {
+        const message = hexToBytes(r.message!);
+        const sig = await driver.sign({ ...sctx, shareId: a.shareId, message, signers: r.signers! });
+        r.signature = bytesToHex(sig);
+        r.verified = driver.verify(a.suite, hexToBytes(a.groupKey), message, sig);
+        r.status = r.verified ? 'done' : 'failed';
+        if (!r.verified) r.error = { code: 'tampered', message: 'the aggregated signature does not verify under the group key' };
+        await ctx.vault.recordEvent('sign', { account: a.id.slice(0, 32), request: r.id, session: session.slice(0, 32), signers: r.signers!.join(',') });
+      } else {
+        if (!driver.refresh) throw new WalletError('unsupported-scheme', `${a.scheme} has no refresh`, { field: 'scheme' });
+        const epoch = (inv.params as { epoch: number }).epoch;
+        const { shareId } = await driver.refresh({ ...sctx, shareId: a.shareId });
+        book.account = { ...a, shareId, epoch };
+        await ctx.records.putAccount(book.account);
+        r.epoch = epoch;
+        r.status = 'done';
+        ctx.events.emit({ type: 'account', account: publicAccount(book.account), change: 'refreshed' });
+      }
+      await this.#save(book);
+      await ctx.vault.sessions.delete(runnerKey(session, self));
+      this.#emit(book, r, r.kind === 'sign' ? (r.status === 'done' ? 'signed' : 'failed') : 'refreshed');
+      const room = await this.#room(book);
+      await room.send('each', { t: 'result', id: r.id, session, signature: r.kind === 'sign' ? r.signature! : null, epoch: r.kind === 'refresh' ? r.epoch! : null }).catch((e: unknown) => this.#error(e, r.id));
+    } catch (e) {
+      if (this.#stopped || e instanceof AbortError || (e as Error)?.name === 'AbortError') return;
+      const error = this.#error(e, r.id);
+      if (error.code === 'nonce-reused')
+        await ctx.vault.recordEvent('sign', { account: a.id.slice(0, 32), request: r.id, session: session.slice(0, 32), refused: 'nonce-reuse' }).catch(() => undefined);
+      r.error = error;
+      if (!wasDone) r.status = 'failed';
+      await this.#save(book).catch(() => undefined);
+      this.#emit(book, r, 'failed');
+      if (!wasDone && error.code !== 'nonce-reused') {
+        const room = book.room;
+        await room?.send('each', { t: 'failed', id: r.id, session, error: { code: error.code, message: error.message.slice(0, MAX_TEXT), ...(error.culprit !== undefined ? { culprit: error.culprit } : {}) } }).catch(() => undefined);
+      }
+    }
+  }
+
+  // ───────── commands ─────────
+
+  /** @throws {WalletError} `unknown-account`, `bad-input`, `transport`. */
+  async request(accountId: string, kind: RequestKind, message: Uint8Array | null, note: string): Promise<RequestView> {
+    const book = this.#book(accountId);
+    if (kind === 'sign') {
+      if (!(message instanceof Uint8Array) || message.length === 0 || message.length > MAX_MESSAGE_BYTES) throw new WalletError('bad-input', `expected 1..${MAX_MESSAGE_BYTES} bytes`, { field: 'message' });
+    }
+    if (typeof note !== 'string' || note.length > MAX_TEXT) throw new WalletError('bad-input', `expected a note of at most ${MAX_TEXT} characters`, { field: 'note' });
+    const a = book.account;
+    const room = await this.#room(book);
+    const now = this.#ctx.now();
+    const r: RequestRecord = {
+      id: bytesToHex(randomBytes(16, this.#ctx.rng)), accountId: a.id, kind, requester: a.selfIndex, note, createdAt: now,
+      message: kind === 'sign' ? bytesToHex(message!) : null,
+      approvals: [{ party: a.selfIndex, at: now }], rejections: [], lateApprovals: [], status: 'pending', mine: 'approved',
+    };
+    settle(a, r);
+    book.requests.set(r.id, r);
+    await this.#save(book);
+    await room.send('each', { t: 'request', id: r.id, kind, note, message: r.message, createdAt: now });
+    this.#emit(book, r, 'received');
+    return viewOf(a, r, a.selfIndex);
+  }
+
+  /** @throws {WalletError} `unknown-request`, `already-decided`, `transport`. */
+  async decide(requestId: string, approve: boolean, reason: string): Promise<RequestView> {
+    const { book, r } = this.#find(requestId);
+    const a = book.account;
+    const self = a.selfIndex;
+    if (typeof reason !== 'string' || reason.length > MAX_TEXT) throw new WalletError('bad-input', `expected a reason of at most ${MAX_TEXT} characters`, { field: 'reason' });
+    if (r.requester === self || r.mine !== undefined || hasApproved(r, self) || r.rejections.some((d) => d.party === self)) throw new WalletError('already-decided', 'this wallet already decided on the request', { field: 'requestId' });
+    if (!approve && finalized(r)) throw new WalletError('already-decided', 'the request is already finalized', { field: 'requestId' });
+    const room = await this.#room(book);
+    await room.send('each', approve ? { t: 'approve', id: r.id } : { t: 'reject', id: r.id, reason });
+    const d = { party: self, at: this.#ctx.now(), ...(approve ? {} : { reason }) };
+    r.mine = approve ? 'approved' : 'rejected';
+    let change: Change = 'rejected';
+    if (approve) change = applyApproval(a, r, d) === 'late' ? 'late-approval' : 'approved';
+    else applyRejection(a, r, d);
+    await this.#save(book);
+    this.#emit(book, r, change);
+    return viewOf(a, r, self);
+  }
+
+  /** @throws {WalletError} `unknown-request`, `not-enough-approvals`, `already-decided`, `transport`. */
+  async finalize(requestId: string): Promise<RequestView> {
+    const { book, r } = this.#find(requestId);
+    const a = book.account;
+    const self = a.selfIndex;
+    if (finalized(r) && r.status !== 'failed') throw new WalletError('already-decided', 'the request is already finalized', { field: 'requestId' });
+    if (r.status === 'rejected') throw new WalletError('already-decided', 'the request was rejected', { field: 'requestId' });
+    if (r.status === 'failed') {
+      r.approvals.push(...r.lateApprovals.filter((d) => !r.approvals.some((x) => x.party === d.party)));
+      r.lateApprovals = [];
+      delete r.signers;
+      settle(a, r);
+    }
+    if (r.status !== 'ready') throw new WalletError('not-enough-approvals', `needs ${r.kind === 'refresh' ? a.parties : a.threshold} approvals, has ${r.approvals.length}`, { field: 'requestId' });
+    if (r.requester !== self && !hasApproved(r, self)) throw new WalletError('not-enough-approvals', 'approve the request before finalizing it', { field: 'requestId' });
+    const signers = chooseSigners(a, r, self);
+    const driver = this.#ctx.driver(a.scheme);
+    const inv = createInvitation({
+      session: newSessionId(this.#ctx.rng),
+      protocol: r.kind === 'sign' ? driver.protocols.sign : driver.protocols.refresh!,
+      creator: this.#ctx.identity,
+      parties: signers.map((i) => [i, hexToBytes(a.members.find((m) => m.index === i)!.publicKey)] as const),
+      params: { ceremony: r.kind, scheme: a.scheme, suite: a.suite, groupKey: a.groupKey, account: a.id, request: r.id, signers, message: r.message, epoch: r.kind === 'refresh' ? a.epoch + 1 : null },
+      ttlMs: CEREMONY_TTL_MS,
+      now: this.#ctx.now(),
+    });
+    const room = await this.#room(book);
+    await this.#acceptFinalize(book, r, self, inv.text, true);
+    await this.#save(book);
+    await room.send('each', { t: 'finalize', id: r.id, invitation: inv.text });
+    await this.#running.get(inv.session);
+    return viewOf(book.account, r, self);
+  }
+
+  /** Requests of one account or all, newest first. @throws {WalletError} `unknown-account`. */
+  list(accountId?: string): RequestView[] {
+    const books = accountId === undefined ? [...this.#books.values()] : [this.#book(accountId)];
+    return books
+      .flatMap((b) => [...b.requests.values()].map((r) => viewOf(b.account, r, b.account.selfIndex)))
+      .sort((x, y) => y.createdAt - x.createdAt || x.id.localeCompare(y.id));
+  }
+
+  /** @throws {WalletError} `unknown-request`. */
+  get(requestId: string): RequestView {
+    const { book, r } = this.#find(requestId);
+    return viewOf(book.account, r, book.account.selfIndex);
+  }
+
+  /** Presence of an account's members. @throws {WalletError} `unknown-account`. */
+  presence(accountId: string, signalConnected: boolean): PresenceView[] {
+    const b = this.#book(accountId);
+    return b.account.members.map((m) => ({ index: m.index, fingerprint: m.fingerprint, label: m.label, online: m.index === b.account.selfIndex ? signalConnected : b.online.has(m.index), self: m.index === b.account.selfIndex }));
+  }
+
+  /** Sessions of finished ceremonies this wallet took part in (for the ledger check). */
+  finishedSessions(): { accountId: string; kind: RequestKind; session: string; self: number }[] {
+    const out: { accountId: string; kind: RequestKind; session: string; self: number }[] = [];
+    for (const b of this.#books.values()) for (const r of b.requests.values()) if (r.participating && r.session && (r.status === 'done' || r.status === 'failed')) out.push({ accountId: b.account.id, kind: r.kind, session: r.session, self: b.account.selfIndex });
+    return out;
+  }
+
+  /** Waits until every room has handled what is stored and no ceremony runs (tests, shutdown). */
+  async idle(): Promise<void> {
+    for (const b of this.#books.values()) {
+      await b.opening?.catch(() => undefined);
+      await b.room?.idle();
+    }
+    while (this.#running.size > 0) await Promise.allSettled([...this.#running.values()]);
+  }
+
+  /** Closes every room (ceremonies stop through the context's abort signal). */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    for (const b of this.#books.values()) {
+      await b.opening?.catch(() => undefined);
+      await b.room?.close().catch(() => undefined);
+    }
+    await Promise.allSettled([...this.#running.values()]);
+  }
+}
+
+/** The public part of an account record. */
+export function publicAccount(a: AccountRecord): import('./api.ts').Account {
+  const { shareId: _s, groupInvitation: _g, ...pub } = a;
+  return pub;
+}

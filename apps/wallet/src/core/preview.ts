@@ -1,0 +1,41 @@
+/**
+ * What a signing request would sign, shown exactly: the bytes in hex, a UTF-8 rendering when
+ * the bytes are printable text, SHA-256 for out-of-band comparison, and how the suite signs.
+ * @module
+ */
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex } from '@tessera/crypto/bytes';
+import type { MessagePreview } from './api.ts';
+
+const SIGNED_AS: Readonly<Record<string, string>> = {
+  taproot: 'BIP340 Schnorr (FROST, Taproot-tweaked key) over the message bytes as given',
+  secp256k1: 'FROST(secp256k1, SHA-256) Schnorr over the message bytes (RFC 9591)',
+  ed25519: 'FROST(Ed25519, SHA-512) over the message bytes (RFC 9591; verifies as Ed25519)',
+};
+
+/** True iff `s` has no control characters other than tab, newline and carriage return. */
+function printable(s: string): boolean {
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    if ((c < 0x20 && c !== 9 && c !== 10 && c !== 13) || (c >= 0x7f && c < 0xa0) || c === 0xfffd) return false;
+  }
+  return true;
+}
+
+/** The preview of `message` signed under `suite`. */
+export function previewMessage(message: Uint8Array, suite: string): MessagePreview {
+  let utf8: string | undefined;
+  try {
+    const s = new TextDecoder('utf-8', { fatal: true }).decode(message);
+    if (printable(s)) utf8 = s;
+  } catch {
+    utf8 = undefined;
+  }
+  return {
+    hex: bytesToHex(message),
+    ...(utf8 !== undefined ? { utf8 } : {}),
+    length: message.length,
+    sha256: bytesToHex(sha256(message)),
+    signedAs: SIGNED_AS[suite] ?? `${suite} threshold signature over the message bytes`,
+  };
+}
