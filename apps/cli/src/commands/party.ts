@@ -220,7 +220,7 @@ async function run(values: Record<string, string | boolean | undefined>, ctx: Cl
     primeSource = fixedPrimeSource([readPrimesFile(values['primes-file'] as string, self)]);
   }
   const traffic = { channel: 0, mailbox: 0 };
-  let reported = -1;
+  let reported = { pct: -10, found: 0 };
   const r = await runNodeParty({
     signal: url,
     identity,
@@ -233,9 +233,10 @@ async function run(values: Record<string, string | boolean | undefined>, ctx: Cl
     ...(cggmpKeyShare ? { cggmpKeyShare } : {}),
     ...(primeSource ? { primeSource } : {}),
     onPrimeProgress: (p) => {
+      // about every tenth of the expected search, and on every prime found
       const pct = Math.min(99, Math.floor((100 * p.candidates) / Math.max(1, p.expected)));
-      if (pct >= reported + 10 || p.found > 0) {
-        reported = pct;
+      if (pct >= reported.pct + 10 || p.found > reported.found) {
+        reported = { pct, found: p.found };
         ctx.stderr.write(`safe primes: ${p.found}/${p.count} found, ~${pct}% of the expected search\n`);
       }
     },
