@@ -1,13 +1,18 @@
 /**
  * The bridge against a real SoftHSM2 token: /health reports the token, a device is refused
  * until the operator approves it, and its wrapping key is generated in the token as a
- * sensitive, non-extractable key whose value cannot be read.
+ * sensitive, non-extractable key whose value cannot be read. Also the development token
+ * set-up used by `npm start`.
  */
+import { execFileSync } from 'node:child_process';
+import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { generateIdentity } from '@tessera/transport/identity';
 import { approveDevice, listDevices } from '../src/registry.ts';
 import { startBridgeService, type BridgeServer } from '../src/server.ts';
+import { ensureSoftHsmToken } from '../src/softhsm.ts';
 import { wrapKeyLabel } from '../src/token.ts';
 import { initSoftHsm, register, signedRequest, SOFTHSM_MODULE, type TestToken } from './helpers.ts';
 
@@ -130,5 +135,21 @@ describe('wrapping keys in the token', () => {
     } finally {
       m.C_CloseSession(session);
     }
+  });
+});
+
+describe('ensureSoftHsmToken (npm start helper)', () => {
+  it('initializes a private token with a random PIN once, then reuses it', async () => {
+    const dir = join(tok.dir, 'dev-token');
+    const first = ensureSoftHsmToken(dir, 'dev');
+    expect(first.created).toBe(true);
+    const pin = readFileSync(first.pinFile, 'utf8').trim();
+    expect(pin).toMatch(/^[0-9a-f]{16}$/);
+    expect(statSync(first.pinFile).mode & 0o077).toBe(0);
+    const second = ensureSoftHsmToken(dir, 'dev');
+    expect(second).toEqual({ ...first, created: false });
+    expect(readFileSync(first.pinFile, 'utf8').trim()).toBe(pin);
+    const out = execFileSync('softhsm2-util', ['--show-slots'], { env: { ...process.env, SOFTHSM2_CONF: first.conf }, encoding: 'utf8' });
+    expect(out).toMatch(/Label:\s+dev\b/);
   });
 });

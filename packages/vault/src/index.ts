@@ -1,6 +1,7 @@
 /**
  * @tessera/vault: a party's key shares, nonce ledger, audit log and session snapshots in an
- * encrypted IndexedDB vault, opened by passphrase (Argon2id) or WebAuthn PRF unlock methods.
+ * encrypted IndexedDB vault, opened by passphrase (Argon2id), WebAuthn PRF or PKCS#11 bridge
+ * (hardware key) unlock methods; the nonce ledger can take its counter from the bridge's HSM.
  * @module
  */
 export { openVault, Vault, VAULT_STORES, VAULT_DB_VERSION, FROST_SHARE_TYPE, CGGMP_SHARE_TYPE } from './vault.ts';

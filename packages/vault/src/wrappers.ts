@@ -6,8 +6,8 @@
  *
  * - passphrase: Argon2id (kdf.ts) → 32 bytes;
  * - WebAuthn PRF: the authenticator's 32-byte PRF output (webauthn.ts obtains it);
- * - PKCS#11 bridge (later issue): implements {@link KeyWrapper} with a token AES key
- *   (CKA_SENSITIVE, non-extractable) doing the GCM wrap itself.
+ * - PKCS#11 bridge (bridge.ts): implements {@link KeyWrapper} with a token AES key
+ *   (CKA_SENSITIVE, non-extractable) doing the GCM wrap itself, through apps/hsm-bridge.
  *
  * The two software methods derive, with HKDF-SHA256 over the secret (salt = the record's
  * random salt), a wrapping key (info = label ‖ AAD binding vault id and method id) and a
