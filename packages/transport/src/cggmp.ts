@@ -241,25 +241,29 @@ export function cggmpPoolPrimeSource(pool: Pick<WorkerPool, 'findPrimes'>, opts:
   };
 }
 
-/** Keeps a key generation (or refresh) output. Security: it holds xᵢ. */
+/** Keeps a key generation (or refresh) output. Security: it holds xᵢ. `decode` throws as `parseCoreShare` (FieldTypeError, FieldRangeError, CryptoError). */
 export const cggmpKeygenOutputCodec: OutputCodec<KeygenOutput> = {
   encode: (o) => encodeCoreShare(o.share),
   decode: (text) => ({ share: parseCoreShare(text) }),
 };
 
-/** Keeps an aux-info output. Security: it holds p and q. */
+/** Keeps an aux-info output. Security: it holds p and q. `decode` throws as `parseAuxInfo`. */
 export const cggmpAuxOutputCodec: OutputCodec<AuxOutput> = {
   encode: (o) => encodeAuxInfo(o.aux),
   decode: (text) => ({ aux: parseAuxInfo(text) }),
 };
 
-/** Keeps a presigning output. Security: it holds kᵢ and χᵢ. */
+/** Keeps a presigning output. Security: it holds kᵢ and χᵢ. `decode` throws as `parsePresignature`. */
 export const cggmpPresignOutputCodec: OutputCodec<PresignOutput> = {
   encode: (o) => encodePresignature(o.presignature),
   decode: (text) => ({ presignature: parsePresignature(text) }),
 };
 
-/** Keeps a signing output (public values only). */
+/**
+ * Keeps a signing output (public values only).
+ * `decode` throws {@link FieldTypeError} / {@link FieldRangeError} on malformed fields or a
+ * signature that does not verify.
+ */
 export const cggmpSignOutputCodec: OutputCodec<SignOutput> = {
   encode: (o) =>
     canonicalJson({
@@ -414,7 +418,7 @@ export interface CggmpCeremonyBase {
   readonly rng?: RandomSource;
 }
 
-/** Record key of one phase's runner. */
+/** Record key of one phase's runner (never throws). */
 export function cggmpRecordKey(session: SessionId, self: PartyIndex, phase: CggmpPhase): string {
   return `tessera/cggmp/${session}/${self}/${phase}`;
 }
