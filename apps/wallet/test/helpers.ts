@@ -145,3 +145,16 @@ export async function committee(signal: TestSignal, tag: string, suite: SuiteNam
 export async function closeAll(cores: readonly TestCore[]): Promise<void> {
   for (const c of cores) await c.core.close().catch(() => undefined);
 }
+
+/**
+ * Opens a core's vault on a second connection and returns its device identity and wallet
+ * records: tests use them to act as that wallet's owner (e.g. re-posting an invitation).
+ */
+export async function ownerOf(t: TestCore): Promise<{ identity: import('@tessera/transport/identity').IdentityKey; records: import('../src/core/records.ts').WalletRecords; close(): void }> {
+  const { openVault, passphraseMethod } = await import('@tessera/vault');
+  const { loadDeviceIdentity } = await import('../src/core/device.ts');
+  const { WalletRecords } = await import('../src/core/records.ts');
+  const vault = await openVault(t.name);
+  await vault.unlock(passphraseMethod(PASS, { kdf: TEST_KDF }));
+  return { identity: await loadDeviceIdentity(vault), records: new WalletRecords(vault), close: () => vault.close() };
+}

@@ -1,0 +1,151 @@
+/**
+ * Requests, approvals and signing across three wallet cores: a request shows exactly the
+ * bytes to sign everywhere; an approval makes it ready; finalize runs FROST signing among the
+ * requester and the approver; the signature verifies with noble (BIP340 / Ed25519) and every
+ * wallet, signer or not, shows it verified; a late approval is recorded as not needed;
+ * rejections close a request; bad calls give typed errors; an invitation posted again after
+ * the signing finished is refused by the nonce ledger (audited, shown on the request); a
+ * posted signature that does not verify is reported as tampered, naming its sender.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ed25519 } from '@noble/curves/ed25519.js';
+import { schnorr } from '@noble/curves/secp256k1.js';
+import { hexToBytes } from '@tessera/crypto/bytes';
+import { parseInvitation } from '@tessera/transport/invitation';
+import { connectSignal } from '@tessera/transport/signal-client';
+import { sealAppMessage } from '../src/core/messages.ts';
+import { closeAll, committee, ownerOf, startTestSignal, until, type TestCore, type TestSignal } from './helpers.ts';
+
+let signal: TestSignal;
+beforeAll(async () => {
+  signal = await startTestSignal();
+});
+afterAll(async () => {
+  await signal.stop();
+});
+
+const text = new TextEncoder();
+
+async function requestOf(t: TestCore, id: string) {
+  return (await t.core.inbox()).find((r) => r.id === id);
+}
+
+/** Posts a group-room message as `owner` of core `from` to party `to`. */
+async function postAs(from: TestCore, accountId: string, to: number, payload: Record<string, unknown>): Promise<void> {
+  const owner = await ownerOf(from);
+  try {
+    const acc = (await owner.records.account(accountId))!;
+    const group = parseInvitation(acc.groupInvitation, { now: null });
+    const client = await connectSignal({ url: signal.url, identity: owner.identity });
+    try {
+      await client.join(group.session);
+      const route = { session: group.session, protocol: group.protocol, self: acc.selfIndex as never, identity: owner.identity, directory: group.parties, now: Date.now };
+      await client.post(group.session, [to as never], await sealAppMessage(route, to as never, payload as never));
+    } finally {
+      await client.close();
+    }
+  } finally {
+    owner.close();
+  }
+}
+
+describe('wallet core: requests, approvals and FROST signing', () => {
+  it('2-of-3 Taproot: request, approve, finalize, BIP340 signature; late approval; nonce reuse refused; tampered result reported', async () => {
+    const { cores, accounts } = await committee(signal, 'sign-tr', 'taproot', 2, 3);
+    const [c1, c2, c3] = cores as [TestCore, TestCore, TestCore];
+    const acc = accounts[0]!;
+    try {
+      const message = text.encode('pay 1 BTC to bc1q…');
+      await expect(c1.core.requestSignature('00'.repeat(32), message)).rejects.toMatchObject({ code: 'unknown-account', field: 'accountId' });
+      await expect(c1.core.requestSignature(acc.id, new Uint8Array(0))).rejects.toMatchObject({ code: 'bad-input', field: 'message' });
+      await expect(c1.core.requestSignature(acc.id, message, 'x'.repeat(501))).rejects.toMatchObject({ code: 'bad-input', field: 'note' });
+      const req = await c1.core.requestSignature(acc.id, message, 'invoice 42');
+      expect(req).toMatchObject({ status: 'pending', needed: 2, requester: 1, mine: 'approved', canFinalize: false, kind: 'sign' });
+      expect(req.message).toMatchObject({ utf8: 'pay 1 BTC to bc1q…', length: message.length });
+      await expect(c1.core.finalize(req.id)).rejects.toMatchObject({ code: 'not-enough-approvals' });
+      await expect(c1.core.approve(req.id)).rejects.toMatchObject({ code: 'already-decided' });
+      await expect(c2.core.approve('ab'.repeat(16))).rejects.toMatchObject({ code: 'unknown-request', field: 'requestId' });
+
+      await until(async () => (await requestOf(c2, req.id)) !== undefined, 20_000, 'request at party 2');
+      await until(async () => (await requestOf(c3, req.id)) !== undefined, 20_000, 'request at party 3');
+      const seen = (await requestOf(c3, req.id))!;
+      expect(seen.message).toEqual(req.message);
+      expect(seen).toMatchObject({ note: 'invoice 42', requester: 1, status: 'pending', canFinalize: false });
+      expect(seen.mine).toBeUndefined();
+
+      await c2.core.approve(req.id);
+      await expect(c2.core.approve(req.id)).rejects.toMatchObject({ code: 'already-decided' });
+      await until(async () => (await requestOf(c1, req.id))?.status === 'ready', 20_000, 'ready at party 1');
+      expect((await requestOf(c1, req.id))!.canFinalize).toBe(true);
+
+      const done = await c1.core.finalize(req.id);
+      expect(done).toMatchObject({ status: 'done', verified: true, signers: [1, 2], participating: true });
+      expect(schnorr.verify(hexToBytes(done.signature!), message, hexToBytes(acc.groupKey))).toBe(true);
+      expect(schnorr.verify(hexToBytes(done.signature!), text.encode('something else'), hexToBytes(acc.groupKey))).toBe(false);
+      await until(async () => (await requestOf(c2, req.id))?.status === 'done', 20_000, 'done at party 2');
+      await until(async () => (await requestOf(c3, req.id))?.status === 'done', 20_000, 'done at party 3');
+      for (const c of [c2, c3]) expect((await requestOf(c, req.id))).toMatchObject({ signature: done.signature, verified: true });
+      expect((await requestOf(c3, req.id))!.participating).toBe(false);
+
+      // party 3 approves after finalize: recorded as not needed, everywhere
+      const late = await c3.core.approve(req.id);
+      expect(late.lateApprovals.map((d) => d.party)).toEqual([3]);
+      await until(async () => (await requestOf(c1, req.id))!.lateApprovals.length === 1, 20_000, 'late approval at party 1');
+      expect(c3.events.some((e) => e.type === 'request' && e.change === 'late-approval')).toBe(true);
+      expect((await c1.core.auditLog()).some((e) => e.kind === 'sign' && e.details.request === req.id)).toBe(true);
+
+      // the finished signing invitation is posted again to party 2: the ledger refuses it
+      const stored = (await ownerOf(c2).then(async (o) => {
+        const book = await o.records.requests(acc.id);
+        o.close();
+        return book.requests.find((r) => r.id === req.id)!;
+      }));
+      await postAs(c1, acc.id, 2, { t: 'finalize', id: req.id, invitation: stored.invitation! });
+      await until(() => c2.events.some((e) => e.type === 'error' && e.error.code === 'nonce-reused'), 20_000, 'nonce reuse refused');
+      expect(c2.events.find((e) => e.type === 'error' && e.error.code === 'nonce-reused')).toMatchObject({ context: req.id });
+      const after = (await requestOf(c2, req.id))!;
+      expect(after).toMatchObject({ status: 'done', signature: done.signature, error: { code: 'nonce-reused' } });
+      expect((await c2.core.auditLog()).some((e) => e.kind === 'sign' && e.details.refused === 'nonce-reuse')).toBe(true);
+
+      // a result whose signature does not verify is refused, naming the sender
+      const bad = done.signature!.slice(0, -2) + (done.signature!.endsWith('00') ? '01' : '00');
+      await postAs(c1, acc.id, 3, { t: 'result', id: req.id, session: stored.session!, signature: bad, epoch: null });
+      await until(() => c3.events.some((e) => e.type === 'error' && e.error.field === 'message.signature'), 20_000, 'tampered result reported');
+      expect(c3.events.find((e) => e.type === 'error' && e.error.field === 'message.signature')).toMatchObject({ error: { code: 'tampered', culprit: 1 } });
+      expect((await requestOf(c3, req.id))!.signature).toBe(done.signature);
+
+      // a second request rejected by both others ends rejected; finalize refuses it
+      const r2 = await c1.core.requestSignature(acc.id, new Uint8Array([0, 1, 2, 255]), 'binary');
+      expect(r2.message!.utf8).toBeUndefined();
+      expect(r2.message!.hex).toBe('000102ff');
+      await until(async () => (await requestOf(c2, r2.id)) !== undefined && (await requestOf(c3, r2.id)) !== undefined, 20_000, 'second request delivered');
+      await c2.core.reject(r2.id, 'unknown payee');
+      await c3.core.reject(r2.id);
+      await until(async () => (await requestOf(c1, r2.id))?.status === 'rejected', 20_000, 'rejected at party 1');
+      expect((await requestOf(c1, r2.id))!.rejections.map((d) => [d.party, d.reason])).toEqual([[2, 'unknown payee'], [3, '']]);
+      await expect(c1.core.finalize(r2.id)).rejects.toMatchObject({ code: 'already-decided' });
+      await expect(c2.core.approve(r2.id)).rejects.toMatchObject({ code: 'already-decided' });
+    } finally {
+      await closeAll(cores);
+    }
+  });
+
+  it('2-of-3 ed25519: an approver other than the requester finalizes; the signature verifies as Ed25519', async () => {
+    const { cores, accounts } = await committee(signal, 'sign-ed', 'ed25519', 2, 3);
+    const [c1, , c3] = cores as [TestCore, TestCore, TestCore];
+    const acc = accounts[0]!;
+    try {
+      const message = text.encode('release build 1.2.3');
+      const req = await c1.core.requestSignature(acc.id, message);
+      await until(async () => (await requestOf(c3, req.id)) !== undefined, 20_000, 'request at party 3');
+      await c3.core.approve(req.id);
+      expect((await requestOf(c3, req.id))!.canFinalize).toBe(true);
+      const done = await c3.core.finalize(req.id);
+      expect(done).toMatchObject({ status: 'done', verified: true, signers: [1, 3] });
+      expect(ed25519.verify(hexToBytes(done.signature!), message, hexToBytes(acc.groupKey))).toBe(true);
+      await until(async () => (await requestOf(c1, req.id))?.status === 'done', 20_000, 'done at the requester');
+    } finally {
+      await closeAll(cores);
+    }
+  });
+});
