@@ -2,8 +2,9 @@
  * `tessera party` CGGMP21 ceremonies between two party processes (the 2-of-2 "2PC wallet"
  * mode; signal server in this process): key generation + aux-info with fixture safe primes
  * (--primes-file, Taurus vectors) over the mailbox, writing both key shares; then signing
- * for a BIP32 child over WebRTC, whose JSON signature verifies with @noble/curves and OpenSSL
- * under the derived key; and bad arguments naming the argument (exit 2 as a process).
+ * for a BIP32 child over WebRTC, with party 2's process killed (SIGKILL) mid-presign and
+ * resuming from its state directory, whose JSON signature verifies with @noble/curves and
+ * OpenSSL under the derived key; and bad arguments naming the argument (exit 2 as a process).
  */
 import { createPublicKey, verify as osslVerify } from 'node:crypto';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -57,7 +58,7 @@ const runArgs = (i: number, invitation: string, extra: string[] = []) => [
 ];
 
 describe('tessera party cggmp-keygen / cggmp-sign (2-of-2)', () => {
-  it('two processes generate a key with aux-info, then sign for a BIP32 child; noble and OpenSSL verify', async () => {
+  it('two processes generate a key with aux-info, then sign for a BIP32 child (one killed mid-presign resumes); noble and OpenSSL verify', async () => {
     const kg = join(dir, 'keygen.json');
     const ctx = memoryContext();
     await partyCommand.run(['--identity', ids[0]!, '--invite', '--keys', keys.join(','), '--ceremony', 'cggmp-keygen', '--threshold', '2', '--out', kg], ctx);
@@ -79,8 +80,22 @@ describe('tessera party cggmp-keygen / cggmp-sign (2-of-2)', () => {
       ['--identity', ids[1]!, '--invite', '--keys', keys.join(','), '--ceremony', 'cggmp-sign', '--share', share(2), '--message', '6869', '--signers', '1,2', '--derivation', 'm/3/5', '--out', sg],
       memoryContext(),
     );
+    // party 2 starts alone, sends its first presigning round and waits: it is killed there
+    const lone = startCli(runArgs(2, sg));
+    const loneDone = collect(lone);
+    await new Promise<void>((resolve) => {
+      let buf = '';
+      lone.stderr!.on('data', (d: string) => {
+        buf += d;
+        if (/^presign started /m.test(buf)) resolve();
+      });
+    });
+    lone.kill('SIGKILL');
+    expect((await loneDone).signal).toBe('SIGKILL');
     const ss = await Promise.all([1, 2].map((i) => collect(startCli(runArgs(i, sg)))));
     for (const r of ss) expect(r.code, r.stderr).toBe(0);
+    expect(ss.map((r) => (JSON.parse(r.stdout) as { resumed: boolean }).resumed)).toEqual([false, true]);
+    expect(ss[1]!.stderr).toMatch(/^presign resumed 1$/m);
     const sigs = ss.map((r) => JSON.parse(r.stdout) as { publicKey: string; digest: string; der: string; signature: { r: string; s: string; v: number }; derivation: number[]; hash: string });
     expect(sigs[1]!.signature).toEqual(sigs[0]!.signature);
     const core = parseKeyShare(readFileSync(share(1), 'utf8').trim()).core;
