@@ -44,7 +44,9 @@ export interface WalletContext {
   net(): Promise<CeremonyNet>;
   /** Aborted when the wallet locks. */
   readonly signal: AbortSignal;
-  /** Closes the connection. */
+  /** Aborts running work (ceremonies keep their records). */
+  abort(): void;
+  /** Aborts and closes the connection. */
   close(): Promise<void>;
 }
 
@@ -128,6 +130,7 @@ export function createContext(d: { vault: Vault; identity: IdentityKey; options:
       };
     },
     signal: abort.signal,
+    abort: () => abort.abort(),
     async close() {
       abort.abort();
       const c = client ?? (await pending?.catch(() => undefined));

@@ -304,7 +304,15 @@ export class Inbox {
       const driver = ctx.driver(a.scheme);
       const saved = await ctx.vault.sessions.load(runnerKey(session, self));
       // a finished ceremony started again finds its mark in the ledger and fails closed here
-      if (saved === undefined || wasDone) await ctx.vault.nonceLedger.consume(sessionLedgerKey(a.id), `${r.kind}:${session}`);
+      if (saved === undefined || wasDone) {
+        try {
+          await ctx.vault.nonceLedger.consume(sessionLedgerKey(a.id), `${r.kind}:${session}`);
+        } catch (e) {
+          // marked, but closed before the runner's first record: nothing was sent yet, so it
+          // starts afresh (FROST nonces themselves stay guarded by the ledger in the rounds)
+          if (wasDone || (e as Error)?.name !== 'NonceReuseError' || r.status !== 'running') throw e;
+        }
+      }
       const net = await ctx.net();
       const rounds = (r.kind === 'sign' ? driver.rounds.sign : driver.rounds.refresh) ?? 3;
       const progress = (p: { round: number; rounds: number; fraction?: number }, resumed?: boolean): void => {

@@ -53,9 +53,11 @@ export class Runtime implements LobbyHost {
   async stop(): Promise<void> {
     const lobbies = [...this.#lobbies.values()];
     this.#lobbies.clear();
+    // abort everything before the connection goes, so no ceremony sees a transport failure first
+    const stopping = [...lobbies.map((l) => l.stop()), this.#inbox.stop()];
+    this.ctx.abort();
+    await Promise.allSettled(stopping);
     await this.ctx.close();
-    await Promise.allSettled(lobbies.map((l) => l.stop()));
-    await this.#inbox.stop();
   }
 
   /** @internal LobbyHost */
