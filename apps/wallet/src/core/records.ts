@@ -120,6 +120,18 @@ export class WalletRecords {
     return (await this.#vault.listShares()).filter((s) => s.id.startsWith(PREFIX[kind]) && s.type === TYPES[kind]).map((s) => s.id.slice(PREFIX[kind].length));
   }
 
+  /** Ids of stored accounts (no decryption). */
+  accountIds(): Promise<string[]> {
+    return this.#ids('account');
+  }
+  /** Ids of stored lobbies (no decryption). */
+  lobbyIds(): Promise<string[]> {
+    return this.#ids('lobby');
+  }
+  /** @throws {WalletError} `tampered` @throws {VaultIntegrityError} */
+  lobby(id: string): Promise<LobbyRecord | undefined> {
+    return this.#get('lobby', id);
+  }
   /** @throws {WalletError} `tampered` @throws {VaultIntegrityError} */
   async accounts(): Promise<AccountRecord[]> {
     const out: AccountRecord[] = [];

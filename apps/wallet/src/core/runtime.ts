@@ -34,17 +34,33 @@ export class Runtime implements LobbyHost {
     this.#inbox = new Inbox(this.ctx);
   }
 
-  /** Loads accounts (opening their group rooms) and resumes unfinished lobbies. @throws {WalletError} `tampered`. */
+  /**
+   * Loads accounts (opening their group rooms) and resumes unfinished lobbies. A record that
+   * fails its integrity check is reported as an `error` event (code `tampered`, field naming
+   * the record) and left out; the rest of the wallet works.
+   */
   async start(): Promise<void> {
-    for (const a of await this.ctx.records.accounts()) await this.#inbox.add(a);
-    for (const rec of await this.ctx.records.lobbies()) {
-      if (rec.stage === 'done' || rec.stage === 'failed') continue;
+    const report = (e: unknown): void => this.ctx.events.emit({ type: 'error', error: errorInfo(e), context: 'vault' });
+    const accounts: AccountRecord[] = [];
+    for (const id of await this.ctx.records.accountIds()) {
       try {
+        const a = await this.ctx.records.account(id);
+        if (a) accounts.push(a);
+      } catch (e) {
+        report(e);
+      }
+    }
+    accounts.sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
+    for (const a of accounts) await this.#inbox.add(a).catch(report);
+    for (const id of await this.ctx.records.lobbyIds()) {
+      try {
+        const rec = await this.ctx.records.lobby(id);
+        if (!rec || rec.stage === 'done' || rec.stage === 'failed') continue;
         const l = new Lobby(this, rec);
         this.#lobbies.set(l.id, l);
         l.start();
       } catch (e) {
-        this.ctx.events.emit({ type: 'error', error: errorInfo(e), context: rec.id });
+        report(e);
       }
     }
   }
