@@ -35,6 +35,8 @@ export interface PartyOptions {
   readonly path?: string;
   /** Give the page a virtual PRF authenticator (default true). */
   readonly authenticator?: boolean;
+  /** Runs before the wallet is opened (e.g. to route the page's WebSockets). */
+  readonly beforeGoto?: (page: Page) => Promise<unknown>;
 }
 
 /**
@@ -86,6 +88,7 @@ export const test = base.extend<Fixtures>({
       else ({ cdp, authenticatorId } = await addPrfAuthenticator(page));
       const party: Party = { name, context, page, cdp, authenticatorId, errors };
       parties.push(party);
+      if (opts.beforeGoto) await opts.beforeGoto(page);
       await page.goto(opts.path ?? '/');
       return party;
     });

@@ -94,11 +94,15 @@ export async function busy(button: HTMLButtonElement, action: () => Promise<void
   }
 }
 
-/** A progress bar for a ceremony (round k of n, or a fraction of local work). */
-export function progressBar(label: string, p: CeremonyProgress | undefined, testid?: string): HTMLDivElement {
+/**
+ * A progress bar for a ceremony (round k of n, or a fraction of local work); `unit` names the
+ * counted thing (default `round`; empty for a plain `k of n`).
+ */
+export function progressBar(label: string, p: CeremonyProgress | undefined, testid?: string, unit = 'round'): HTMLDivElement {
   const max = p ? Math.max(1, p.rounds) : 1;
   const value = p ? (p.fraction !== undefined ? Math.min(max, p.round - 1 + p.fraction) : Math.min(max, p.round)) : 0;
-  const text = p ? `round ${Math.min(p.round, p.rounds)} of ${p.rounds}` : 'starting…';
+  const pct = p?.fraction !== undefined ? ` · ${Math.round(p.fraction * 100)} %` : '';
+  const text = p ? `${unit ? `${unit} ` : ''}${Math.min(p.round, p.rounds)} of ${p.rounds}${pct}` : 'starting…';
   const bar = h('progress', { max, 'aria-label': label, testid });
   if (p) bar.value = value;
   return h('div', { class: 'progress' }, h('div', { class: 'progress-label' }, h('span', {}, label), h('span', {}, text)), bar);

@@ -130,7 +130,8 @@ export function requestCard(ctx: AppContext, initial: RequestView, account: Acco
       fin.addEventListener('click', () => act(fin, () => ctx.core.finalize(v.id)));
       buttons.push(fin);
     }
-    const mine = v.mine ? h('span', { class: `badge ${v.mine === 'approved' ? 'ok' : 'danger'}`, testid: 'request-mine' }, v.mine === 'approved' ? 'You approved' : 'You rejected') : null;
+    const lateMine = account !== undefined && v.lateApprovals.some((d) => d.party === account.selfIndex);
+    const mine = v.mine ? h('span', { class: `badge ${v.mine === 'approved' ? 'ok' : 'danger'}`, testid: 'request-mine', 'data-late': String(lateMine) }, v.mine === 'approved' ? (lateMine ? 'You approved late (not needed)' : 'You approved') : 'You rejected') : null;
 
     const focused = el.contains(document.activeElement) ? document.activeElement?.getAttribute('data-testid') : null;
     replaceChildren(el, head, meta, what, approvals, progress, result, err, errorBox, buttons.length || mine ? h('div', { class: 'actions' }, mine, ...buttons) : null);

@@ -71,7 +71,7 @@ export function lobbyScreen(ctx: AppContext, route: Route): Screen {
         { class: 'card' },
         h('div', { class: 'row between' }, h('h2', {}, v.role === 'creator' ? 'Invite your co-signers' : 'Joining'), h('span', { class: `badge ${st.cls}`, testid: 'lobby-stage', 'data-stage': v.stage }, st.text)),
         h('p', { class: 'small muted' }, 'Creator fingerprint: ', h('span', { class: 'fingerprint', testid: 'lobby-creator-fingerprint' }, groupFingerprint(v.creatorFingerprint)), ` · invites expire ${formatTime(v.expiresAt)}`),
-        v.stage === 'enrolling' || v.stage === 'waiting-invitation' ? progressBar('Members joined', { round: joined, rounds: v.parties }, 'lobby-joined-progress') : null,
+        v.stage === 'enrolling' || v.stage === 'waiting-invitation' ? progressBar('Members joined', { round: joined, rounds: v.parties }, 'lobby-joined-progress', '') : null,
         v.stage === 'keygen' ? progressBar('Key generation', v.progress, 'lobby-keygen-progress') : null,
         v.stage === 'done' && v.accountId ? h('div', { class: 'alert ok', testid: 'lobby-done' }, h('strong', {}, 'The wallet is ready.'), h('a', { href: `#/account/${encodeURIComponent(v.accountId)}`, testid: 'lobby-open-account' }, 'Open the account')) : null,
         v.error ? errorAlert(v.error, 'lobby-error') : null,

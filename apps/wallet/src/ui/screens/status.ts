@@ -12,7 +12,7 @@ import { busy, errorAlert, formatTime, groupFingerprint, h, replaceChildren, scr
 function check(name: string, testid: string, r: CheckResult): HTMLElement {
   return h(
     'li',
-    { class: 'row between', testid, 'data-ok': String(r.ok) },
+    { class: 'row between check', testid, 'data-ok': String(r.ok) },
     h('span', {}, h('strong', {}, name), h('br'), h('span', { class: 'small muted', testid: `${testid}-detail` }, r.detail)),
     h('span', { class: `badge ${r.ok ? 'ok' : 'danger'}` }, r.ok ? 'OK' : 'FAILED'),
   );
@@ -89,7 +89,7 @@ export function statusScreen(ctx: AppContext): Screen {
               .slice()
               .reverse()
               .slice(0, 100)
-              .map((a) => h('tr', { testid: 'audit-entry', 'data-kind': a.kind }, h('td', {}, String(a.seq)), h('td', {}, formatTime(a.time)), h('td', {}, a.kind), h('td', { class: 'small mono' }, Object.entries(a.details).map(([k, v]) => `${k}=${typeof v === 'string' && v.length > 24 ? shortHex(v) : v}`).join(' ')))),
+              .map((a) => h('tr', { testid: 'audit-entry', 'data-kind': a.kind }, h('td', {}, String(a.seq)), h('td', { class: 'nowrap' }, formatTime(a.time)), h('td', { class: 'nowrap' }, a.kind), h('td', { class: 'small mono' }, Object.entries(a.details).map(([k, v]) => `${k}=${typeof v === 'string' && v.length > 24 ? shortHex(v) : v}`).join(' ')))),
           ),
         ),
       );
@@ -98,17 +98,36 @@ export function statusScreen(ctx: AppContext): Screen {
     }
   }
 
+  let disposed = false;
+  let queued = false;
+  let running: Promise<void> | undefined;
+  const schedule = (): void => {
+    if (disposed) return;
+    if (running) {
+      queued = true;
+      return;
+    }
+    running = run().finally(() => {
+      running = undefined;
+      if (queued && !disposed) {
+        queued = false;
+        schedule();
+      }
+    });
+  };
+
   rerun.addEventListener('click', () => void busy(rerun, run, (e) => replaceChildren(body, errorAlert(e, 'status-error'))));
   const el = h('section', { testid: 'screen-status' }, screenHead('Status', 'Presence, key epochs and the vault’s own checks.', rerun, h('a', { class: 'button', href: '#/refresh' }, 'Refresh shares')), body, h('div', { class: 'card' }, h('h2', {}, 'Audit log'), h('p', { class: 'small muted' }, 'Hash-chained; holds events, never secrets.'), auditBox));
-  void run();
+  schedule();
   return {
     el,
     title: 'Status',
     onEvent(e: WalletEvent) {
-      if (e.type === 'presence') {
-        const row = body.querySelector<HTMLElement>(`[data-testid="status-account"][data-account-id="${CSS.escape(e.accountId)}"] [data-testid="status-member"][data-index="${e.party}"]`);
-        if (row) void run();
-      }
+      // Presence and connection changes re-run the report (coalesced: one run at a time).
+      if (e.type === 'presence' || e.type === 'signal' || e.type === 'account') schedule();
+    },
+    dispose() {
+      disposed = true;
     },
   };
 }
