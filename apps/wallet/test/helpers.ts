@@ -55,6 +55,7 @@ export interface TestCoreOptions {
   readonly rtc?: boolean;
   readonly timeoutMs?: number;
   readonly webauthn?: WalletCoreOptions['webauthn'];
+  readonly schemes?: WalletCoreOptions['schemes'];
 }
 
 /**
@@ -92,6 +93,7 @@ export async function testCore(signal: TestSignal, tag: string, o: TestCoreOptio
     ceremonyTimeoutMs: o.timeoutMs ?? 30_000,
     linkBase: 'http://localhost:5173/',
     ...(o.webauthn ? { webauthn: o.webauthn } : {}),
+    ...(o.schemes ? { schemes: o.schemes } : {}),
     ...(o.rtc ? { RTCPeerConnection: loadRTCPeerConnection, transport: 'webrtc' as const } : { transport: 'mailbox' as const }),
   };
   const open = async (): Promise<WalletCore> => {
