@@ -144,6 +144,12 @@ describe('wallet core: requests, approvals and FROST signing', () => {
       expect(done).toMatchObject({ status: 'done', verified: true, signers: [1, 3] });
       expect(ed25519.verify(hexToBytes(done.signature!), message, hexToBytes(acc.groupKey))).toBe(true);
       await until(async () => (await requestOf(c1, req.id))?.status === 'done', 20_000, 'done at the requester');
+      // the finalizer re-sends its invitation: the requester already signed in that session and refuses
+      await expect(c1.core.resendFinalize(req.id)).rejects.toMatchObject({ code: 'bad-input', field: 'requestId' });
+      await c3.core.resendFinalize(req.id);
+      await until(async () => (await requestOf(c1, req.id))?.error?.code === 'nonce-reused', 20_000, 'refused at the requester');
+      expect((await requestOf(c1, req.id))!).toMatchObject({ status: 'done', signature: done.signature });
+      expect(cores[1]!.events.some((e) => e.type === 'error' && e.error.code === 'nonce-reused')).toBe(false);
     } finally {
       await closeAll(cores);
     }

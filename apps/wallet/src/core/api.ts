@@ -559,6 +559,14 @@ export interface WalletCore {
    */
   finalize(requestId: string): Promise<RequestView>;
 
+  /**
+   * Sends the ceremony invitation of a request THIS wallet finalized again, to every member
+   * (recovery for a participant that lost it). A participant that already ran that session
+   * refuses to run it twice (its nonce ledger) and reports `nonce-reused` on the request.
+   * @throws {WalletError} `unknown-request`, `bad-input` (not finalized by this wallet), `transport`.
+   */
+  resendFinalize(requestId: string): Promise<RequestView>;
+
   // status, audit, backup
   /** Runs every check (presence, nonce ledger, audit chain, integrity, epochs). @throws {WalletError} `locked`. */
   status(): Promise<WalletStatus>;

@@ -462,6 +462,16 @@ export class Inbox {
     return viewOf(book.account, r, self);
   }
 
+  /** @throws {WalletError} `unknown-request`, `bad-input`, `transport`. */
+  async resend(requestId: string): Promise<RequestView> {
+    const { book, r } = this.#find(requestId);
+    const inv = r.invitation ? parseInvitation(r.invitation, { now: null }) : undefined;
+    if (!inv || inv.creator !== book.account.selfIndex) throw new WalletError('bad-input', 'this wallet did not finalize the request', { field: 'requestId' });
+    const room = await this.#room(book);
+    await room.send('each', { t: 'finalize', id: r.id, invitation: inv.text });
+    return viewOf(book.account, r, book.account.selfIndex);
+  }
+
   /** Requests of one account or all, newest first. @throws {WalletError} `unknown-account`. */
   list(accountId?: string): RequestView[] {
     const books = accountId === undefined ? [...this.#books.values()] : [this.#book(accountId)];

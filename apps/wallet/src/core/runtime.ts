@@ -159,6 +159,11 @@ export class Runtime implements LobbyHost {
     return this.#inbox.finalize(id);
   }
 
+  /** @throws {WalletError} */
+  resendFinalize(id: string): Promise<RequestView> {
+    return this.#inbox.resend(id);
+  }
+
   /** Every status check. */
   status(): Promise<WalletStatus> {
     return checkStatus(this.ctx, this.#inbox);

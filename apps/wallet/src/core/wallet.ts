@@ -206,6 +206,10 @@ class WalletCoreImpl implements WalletCore {
     return this.#rt().finalize(requestId);
   }
 
+  async resendFinalize(requestId: string): Promise<RequestView> {
+    return this.#rt().resendFinalize(requestId);
+  }
+
   async status(): Promise<WalletStatus> {
     return this.#rt().status();
   }
