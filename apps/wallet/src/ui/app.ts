@@ -100,6 +100,7 @@ export function startApp(core: WalletCore, signalUrl: string): void {
   function toast(message: string, kind: 'info' | 'ok' | 'error' = 'info'): void {
     const t = h('div', { class: `toast ${kind}`, testid: `toast-${kind}` }, message);
     toasts.appendChild(t);
+    while (toasts.childElementCount > 3) toasts.firstElementChild?.remove();
     setTimeout(() => t.remove(), kind === 'error' ? 9000 : 5000);
   }
 
@@ -141,7 +142,7 @@ export function startApp(core: WalletCore, signalUrl: string): void {
     });
     replaceChildren(
       status,
-      h('span', { class: 'row', testid: 'signal-indicator', 'data-connected': String(signalConnected), title: signalUrl }, h('span', { class: `dot ${signalConnected ? 'ok' : 'danger'}`, 'aria-hidden': 'true' }), signalConnected ? 'Online' : 'Offline'),
+      h('span', { class: 'row', testid: 'signal-indicator', 'data-connected': String(signalConnected), title: signalUrl }, h('span', { class: `dot ${signalConnected ? 'ok' : ''}`, 'aria-hidden': 'true' }), signalConnected ? 'Online' : 'Not connected'),
       lock,
     );
   }
@@ -193,7 +194,7 @@ export function startApp(core: WalletCore, signalUrl: string): void {
         renderStatus();
         break;
       case 'request':
-        if (event.change === 'received') toast(`New ${event.request.kind === 'sign' ? 'signing' : 'refresh'} request: ${event.request.note || event.request.id.slice(0, 8)}`);
+        if (event.change === 'received' && event.request.mine === undefined) toast(`New ${event.request.kind === 'sign' ? 'signing' : 'refresh'} request: ${event.request.note || event.request.id.slice(0, 8)}`);
         if (event.change === 'signed') toast('Signature complete and verified', 'ok');
         void updateInboxCount();
         break;
