@@ -96,3 +96,30 @@ test('the passkey unlocks after a reload and the app shell loads offline', async
   await expect(page.locator('link[rel="manifest"]')).toHaveCount(1);
   await context.setOffline(false);
 });
+
+test('the vault can be created and the wallet navigated with the keyboard alone', async ({ newParty }) => {
+  const { page } = await newParty('keyboard', { authenticator: false });
+  await expect(page.getByTestId('screen-welcome')).toBeVisible();
+  // Without a passkey authenticator the passkey choice is still offered by the browser; turn it off with Space.
+  await page.getByTestId('welcome-use-passkey').focus();
+  if (await page.getByTestId('welcome-use-passkey').isChecked()) await page.keyboard.press('Space');
+  await page.keyboard.press('Tab');
+  await expect(page.getByTestId('welcome-use-passphrase')).toBeFocused();
+  await page.keyboard.press('Tab');
+  await expect(page.getByTestId('welcome-passphrase')).toBeFocused();
+  await page.keyboard.type(PASSPHRASE);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(PASSPHRASE);
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('screen-accounts')).toBeVisible({ timeout: 60_000 });
+
+  // Tab reaches the navigation; the focused link has a visible focus ring and Enter follows it.
+  const nav = page.getByTestId('nav-settings');
+  for (let i = 0; i < 12 && !(await nav.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press('Tab');
+  await expect(nav).toBeFocused();
+  const outline = await nav.evaluate((el) => getComputedStyle(el).outlineStyle);
+  expect(outline).not.toBe('none');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('screen-settings')).toBeVisible();
+  await expect(page.locator('[data-testid="method"][data-kind="passphrase"]')).toHaveCount(1);
+});
