@@ -1,20 +1,23 @@
 /**
  * Shared helpers of the cggmp-presign-*blame.test.ts files: a presigning protocol whose round 2
  * is faulty (a party's own code computing a wrong δᵢ or χᵢ), a simulator run of presigning with
- * one such party and a delivery log, and a verifier that records job kinds and runs them on a
+ * one such party and a delivery log, a step-by-step driver that replaces the first session by
+ * one restored from its snapshot at a given round, and a verifier that records job kinds and runs them on a
  * worker pool.
  */
 import type { WorkerPool } from '@tessera/crypto/pool';
 import type { ZkVerifyJob } from '@tessera/crypto/zk/dispatch';
 import { createSeededRng } from '@tessera/crypto/testing/seeded-rng';
-import type { Json } from '../src/engine/codec.ts';
+import type { PartyAuth } from '../src/engine/auth.ts';
+import { canonicalJson, parseCanonicalJson, type Json } from '../src/engine/codec.ts';
+import type { Envelope } from '../src/engine/envelope.ts';
 import { newSessionId, type PartyIndex } from '../src/engine/ids.ts';
 import type { ProtocolSpec, RoundSpec } from '../src/engine/protocol.ts';
-import { createSession } from '../src/engine/session.ts';
+import { createSession, type Session } from '../src/engine/session.ts';
 import { createIdentities, runSimulation, type Fault, type SimulationResult } from '../src/engine/simulator.ts';
 import { Fn, pointJson, readPoint, readScalar, scalarJson } from '../src/cggmp/curve.ts';
 import type { CggmpKeyShare } from '../src/cggmp/keyshare.ts';
-import { cggmpPresignProtocol, createCggmpPresignSession, type PresignDeps, type PresignOutput, type PresignState } from '../src/cggmp/presign/index.ts';
+import { cggmpPresignProtocol, createCggmpPresignSession, restoreCggmpPresignSession, type PresignDeps, type PresignOutput, type PresignState } from '../src/cggmp/presign/index.ts';
 import { poolVerifier, type ZkVerifier } from '../src/cggmp/wire.ts';
 
 /** A JSON object. */
@@ -90,4 +93,44 @@ export function countingPoolVerifier(pool: Pick<WorkerPool, 'verifyZkJobs'>, kin
 /** Flips the sign of a signed-hex response of an encoded proof. */
 export function negate(v: string): string {
   return v.startsWith('-') ? v.slice(1) : '-' + v;
+}
+
+type PresignSession = Session<PresignState, PresignOutput, PresignDeps>;
+
+/**
+ * Delivers every envelope in order (FIFO) among `sessions`; when the first session is running
+ * in round `at`, replaces it by a session restored from its snapshot, after `edit` (e.g. to
+ * drop state fields as an older format would) has changed the snapshot's state.
+ * @returns the sessions at the end (the first one restored) and whether the restore happened.
+ */
+export async function driveWithRestore(
+  sessions: readonly PresignSession[],
+  restore: { at: number; keyShare: CggmpKeyShare; auth: PartyAuth; edit?: (state: Obj) => Obj },
+): Promise<{ live: PresignSession[]; restored: boolean }> {
+  const queue: Envelope[] = [];
+  for (const s of sessions) queue.push(...(await s.start()));
+  let live = [...sessions];
+  let restored = false;
+  while (queue.length > 0) {
+    const env = queue.shift()!;
+    for (const s of live) {
+      if (s.self === env.from || (env.to !== null && env.to !== s.self)) continue;
+      queue.push(...(await s.receive(env)));
+    }
+    const first = live[0]!;
+    if (!restored && first.status === 'running' && first.round === restore.at) {
+      const snap = parseCanonicalJson(first.snapshot(), 'snapshot') as Obj;
+      const state: Json = restore.edit ? restore.edit({ ...(snap.state as Obj) }) : (snap.state as Obj);
+      live = [restoreCggmpPresignSession(canonicalJson({ ...snap, state }), { keyShare: restore.keyShare, auth: restore.auth }), ...live.slice(1)];
+      restored = true;
+    }
+  }
+  return { live, restored };
+}
+
+/** Drops the state fields older snapshots do not have. */
+export function asOlderState(state: Obj): Obj {
+  const out = { ...state };
+  for (const f of ['sent', 'GammaSelf', 'mta']) delete out[f];
+  return out;
 }

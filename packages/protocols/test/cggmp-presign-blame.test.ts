@@ -2,11 +2,11 @@
  * The δ blame round of CGGMP21 presigning (Fig. 7, output step 2; src/cggmp/presign/blame.ts):
  * a signer whose own round code computes a wrong δᵢ (a faulty round 2 wrapped around the real
  * one, not a simulator tamper) is named by every honest signer through Π^mul / Π^dec; a signer
- * that lies about its δᵢ and then ignores the blame round is named too; a tampered Π^dec or a
- * substituted forwarded MtA value names its sender; the proofs go through the session's
+ * that lies about its δᵢ and then ignores the blame round is named too; a tampered Π^dec names
+ * its sender; the proofs go through the session's
  * verifier (the worker pool here); an honest run sends exactly the messages it sent before;
- * and a snapshot without the new state fields still restores and completes (and, hitting a
- * wrong δ, aborts without blaming anyone). The tampered Π^mul case is in
+ * a snapshot without the new state fields still restores and completes (and, hitting a wrong
+ * δ, aborts without blaming anyone), and a session restored inside the blame round finishes it. The tampered Π^mul case is in
  * cggmp-presign-chi-blame.test.ts (with the χ round) to keep both files short.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,17 +14,15 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { backendReady } from '@tessera/crypto/backend';
 import { createWorkerPool } from '@tessera/crypto/pool';
 import { createSeededRng } from '@tessera/crypto/testing/seeded-rng';
-import { canonicalJson, parseCanonicalJson, type Json } from '../src/engine/codec.ts';
+import type { Json } from '../src/engine/codec.ts';
 import { InternalError, ProtocolAbort } from '../src/engine/errors.ts';
 import { newSessionId, type PartyIndex } from '../src/engine/ids.ts';
-import type { Envelope } from '../src/engine/envelope.ts';
-import { createSession, type Session } from '../src/engine/session.ts';
+import { createSession } from '../src/engine/session.ts';
 import { createIdentities, tamperMessages } from '../src/engine/simulator.ts';
 import { Fn, readScalar, scalarJson } from '../src/cggmp/curve.ts';
 import type { CggmpKeyShare } from '../src/cggmp/keyshare.ts';
-import { DELTA_BLAME_ROUND, createCggmpPresignSession, restoreCggmpPresignSession, type PresignDeps, type PresignOutput, type PresignState } from '../src/cggmp/presign/index.ts';
-import { modHex } from '../src/cggmp/wire.ts';
-import { countingPoolVerifier, faultySpec, negate, presign, type Obj } from './cggmp-blame-helpers.ts';
+import { DELTA_BLAME_ROUND, createCggmpPresignSession } from '../src/cggmp/presign/index.ts';
+import { asOlderState, countingPoolVerifier, driveWithRestore, faultySpec, negate, presign, type Obj } from './cggmp-blame-helpers.ts';
 import { expectBlame, fixtureKeyShares, presignaturesOf, runSign, verifyEcdsa } from './cggmp-fixtures.ts';
 
 const P1 = 1 as PartyIndex;
@@ -105,52 +103,24 @@ describe('CGGMP21 presigning: δ blame round (Fig. 7, output step 2)', () => {
     expect(a.evidence.filter((e) => e.from === 1).map((e) => e.detail).join(' ')).toMatch(/Π\^dec of δᵢ \(verifier 2\): pidec\./);
   });
 
-  it('a forwarded MtA ciphertext substituted in the blame round names the forwarder', async () => {
-    const N1 = shares[0]!.aux.public.get(P1)!.N;
-    const { res } = await presign(shares, {
-      seed: 'blame forwarded D',
-      faulty: P3,
-      faults: [
-        tamperMessages({ from: P1, round: DELTA_BLAME_ROUND, kind: 'broadcast' }, (p) => {
-          const o = structuredClone(p) as { mta: [number, string, string, Json][] };
-          const N2 = N1 * N1;
-          o.mta[0]![1] = modHex((BigInt('0x' + o.mta[0]![1]) * (1n + N1)) % N2, N2);
-          return o as unknown as Json;
-        }),
-      ],
-    });
-    const a = expectBlame(res, [2], [1], 'invalid-proof');
-    expect(a.evidence[0]!.detail).toMatch(/forwarded Π\^aff-g.*piaffg\./);
-  });
-
   it('a presigning snapshot without the blame fields (older format) restores and completes', async () => {
     const rng = createSeededRng('blame old snapshot');
     const signers = [P1, P3];
     const ids = createIdentities(shares[0]!.core.parties, rng);
     const session = newSessionId(rng);
     const sessions = pair.map((s) => createCggmpPresignSession({ session, keyShare: s, request: { signers }, auth: ids.auth.get(s.core.index)!, rng }));
-    const queue: Envelope[] = [];
-    for (const s of sessions) queue.push(...(await s.start()));
-    let live: Session<PresignState, PresignOutput, PresignDeps>[] = [...sessions];
-    let restored = false;
-    while (queue.length > 0) {
-      const env = queue.shift()!;
-      for (const s of live) {
-        if (s.self === env.from || (env.to !== null && env.to !== s.self)) continue;
-        queue.push(...(await s.receive(env)));
-      }
-      const first = live[0]!;
-      if (!restored && first.status === 'running' && first.round === 3) {
-        const snap = parseCanonicalJson(first.snapshot(), 'snapshot') as Obj;
-        const state = { ...(snap.state as Obj) };
-        expect(Object.keys(state)).toEqual(expect.arrayContaining(['sent', 'GammaSelf', 'mta']));
-        for (const f of ['sent', 'GammaSelf', 'mta']) delete state[f];
-        const old = canonicalJson({ ...snap, state });
-        live = [restoreCggmpPresignSession(old, { keyShare: pair[0]!, auth: ids.auth.get(P1)!, rng }), live[1]!];
-        restored = true;
-      }
-    }
+    let fields: string[] = [];
+    const { live, restored } = await driveWithRestore(sessions, {
+      at: 3,
+      keyShare: pair[0]!,
+      auth: ids.auth.get(P1)!,
+      edit: (state) => {
+        fields = Object.keys(state);
+        return asOlderState(state);
+      },
+    });
     expect(restored).toBe(true);
+    expect(fields).toEqual(expect.arrayContaining(['sent', 'GammaSelf', 'mta']));
     for (const s of live) expect(s.status, String(s.error)).toBe('done');
     expect(live[0]!.output!.presignature.R.equals(live[1]!.output!.presignature.R)).toBe(true);
   });
@@ -162,27 +132,25 @@ describe('CGGMP21 presigning: δ blame round (Fig. 7, output step 2)', () => {
     const session = newSessionId(rng);
     const s1 = createCggmpPresignSession({ session, keyShare: pair[0]!, request: { signers }, auth: ids.auth.get(P1)!, rng });
     const s3 = createSession(faultySpec('delta'), { session, self: P3, parties: signers, auth: ids.auth.get(P3)!, deps: { keyShare: pair[1]!, request: { signers } }, rng });
-    const queue: Envelope[] = [...(await s1.start()), ...(await s3.start())];
-    let live: Session<PresignState, PresignOutput, PresignDeps>[] = [s1, s3];
-    let restored = false;
-    while (queue.length > 0) {
-      const env = queue.shift()!;
-      for (const s of live) {
-        if (s.self === env.from || (env.to !== null && env.to !== s.self)) continue;
-        queue.push(...(await s.receive(env)));
-      }
-      if (!restored && live[0]!.status === 'running' && live[0]!.round === 3) {
-        const snap = parseCanonicalJson(live[0]!.snapshot(), 'snapshot') as Obj;
-        const state = { ...(snap.state as Obj) };
-        for (const f of ['sent', 'GammaSelf', 'mta']) delete state[f];
-        live = [restoreCggmpPresignSession(canonicalJson({ ...snap, state }), { keyShare: pair[0]!, auth: ids.auth.get(P1)!, rng }), live[1]!];
-        restored = true;
-      }
-    }
+    const { live } = await driveWithRestore([s1, s3], { at: 3, keyShare: pair[0]!, auth: ids.auth.get(P1)!, edit: asOlderState });
     const e = live[0]!.error;
     expect(e).toBeInstanceOf(ProtocolAbort);
     expect((e as ProtocolAbort).culprits).toEqual([]);
     expect((e as ProtocolAbort).message).toMatch(/δ·G ≠ Σ Δⱼ/);
   });
 
+  it('a session snapshotted inside the blame round resumes and still names the culprit', async () => {
+    const rng = createSeededRng('blame snapshot in round 4');
+    const signers = [P1, P3];
+    const ids = createIdentities(shares[0]!.core.parties, rng);
+    const session = newSessionId(rng);
+    const s1 = createCggmpPresignSession({ session, keyShare: pair[0]!, request: { signers }, auth: ids.auth.get(P1)!, rng });
+    const s3 = createSession(faultySpec('delta'), { session, self: P3, parties: signers, auth: ids.auth.get(P3)!, deps: { keyShare: pair[1]!, request: { signers } }, rng });
+    const { live, restored } = await driveWithRestore([s1, s3], { at: DELTA_BLAME_ROUND, keyShare: pair[0]!, auth: ids.auth.get(P1)! });
+    expect(restored).toBe(true);
+    const e = live[0]!.error;
+    expect(e, String(e)).toBeInstanceOf(ProtocolAbort);
+    expect((e as ProtocolAbort).culprits).toEqual([3]);
+    expect((e as ProtocolAbort).reason).toBe('invalid-proof');
+  });
 });

@@ -2,7 +2,8 @@
  * The χ blame round of CGGMP21 presigning (src/cggmp/presign/blame.ts): the identification of
  * Fig. 8 (eprint 2021/060 revised), run at presigning where Tessera checks Σ Ŝⱼ = δ·X. A signer
  * whose own round code computes a wrong χᵢ (with a matching Ŝᵢ) is named by every honest
- * signer; a tampered Π^mul* names its sender. Also the δ round's tampered Π^mul.
+ * signer; a tampered Π^mul* names its sender. Also two δ-round cases: a tampered Π^mul and a
+ * forwarded MtA ciphertext substituted in the blame message (named: the forwarder).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backendReady } from '@tessera/crypto/backend';
@@ -13,6 +14,7 @@ import type { PartyIndex } from '../src/engine/ids.ts';
 import { tamperMessages } from '../src/engine/simulator.ts';
 import type { CggmpKeyShare } from '../src/cggmp/keyshare.ts';
 import { CHI_BLAME_ROUND, DELTA_BLAME_ROUND } from '../src/cggmp/presign/index.ts';
+import { modHex } from '../src/cggmp/wire.ts';
 import { countingPoolVerifier, negate, presign } from './cggmp-blame-helpers.ts';
 import { expectBlame, fixtureKeyShares } from './cggmp-fixtures.ts';
 
@@ -49,6 +51,24 @@ describe('CGGMP21 presigning: χ blame round and tampered blame proofs', () => {
     expect(res.outcomes.get(P3)!.error).toBeInstanceOf(InternalError);
   });
 
+
+  it('a forwarded MtA ciphertext substituted in the blame round names the forwarder', async () => {
+    const N1 = shares[0]!.aux.public.get(P1)!.N;
+    const { res } = await presign(shares, {
+      seed: 'blame forwarded D',
+      faulty: P3,
+      faults: [
+        tamperMessages({ from: P1, round: DELTA_BLAME_ROUND, kind: 'broadcast' }, (p) => {
+          const o = structuredClone(p) as { mta: [number, string, string, Json][] };
+          const N2 = N1 * N1;
+          o.mta[0]![1] = modHex((BigInt('0x' + o.mta[0]![1]) * (1n + N1)) % N2, N2);
+          return o as unknown as Json;
+        }),
+      ],
+    });
+    const a = expectBlame(res, [2], [1], 'invalid-proof');
+    expect(a.evidence[0]!.detail).toMatch(/forwarded Π\^aff-g.*piaffg\./);
+  });
 
   it('a signer whose own round code computes a wrong χᵢ (with Ŝᵢ to match) is named by the honest signer', async () => {
     const { res, rounds } = await presign(pair, { seed: 'blame wrong chi 2', faulty: P3, wrong: 'chi' });

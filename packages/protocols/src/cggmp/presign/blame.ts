@@ -1,7 +1,9 @@
 /**
- * CGGMP21 presigning, identification when δ·G ≠ Σ Δⱼ (eprint 2021/060 revised, Fig. 7, Output,
- * step 2): a fourth round that runs only after the δ check of round 3 failed. Every signer i
- * broadcasts (echo-checked, so the message is signed evidence):
+ * CGGMP21 presigning, identifiable abort for the two checks at its end.
+ *
+ * δ·G ≠ Σ Δⱼ (eprint 2021/060 revised, Fig. 7, Output, step 2): a fourth round that runs only
+ * after the δ check of round 3 failed. Every signer i broadcasts (echo-checked, so the message
+ * is signed evidence):
  *   - Hᵢ = Gᵢ^kᵢ·ρ^Nᵢ = encᵢ(kᵢγᵢ) with Π^mul (Fig. 29; X = Kᵢ, Y = Gᵢ, C = Hᵢ, under Nᵢ);
  *   - for every other signer j, the round-2 values it RECEIVED from j: Dᵢ,ⱼ, Fᵢ,ⱼ and j's own
  *     Π^aff-g ψᵢ,ⱼ over them (forwarded as received);
@@ -28,6 +30,21 @@
  * cannot prove it; it sends `dec: null` and is named by everyone. The session always ends with
  * {@link ProtocolAbort}: the culprits with `invalid-proof`, or, if every proof holds (impossible
  * unless a proof is unsound), no culprit.
+ *
+ * The χ blame round (round 5) runs instead when δ is consistent but Σ Ŝⱼ ≠ δ·X. It is the
+ * identification of Fig. 8 (signing: "prove σᵢ when the signature does not verify"), moved to
+ * presigning because Tessera checks Ŝⱼ = χⱼ·Γ there and every σⱼ on its own when signing (so a
+ * signature whose shares all pass always verifies). χᵢ stays secret; instead i reveals the test
+ * share τᵢ = m*·kᵢ + r*·χᵢ for public m*, r* hashed from the session — one signature-share-like
+ * equation on a presignature that is discarded anyway, as Fig. 8 reveals σᵢ — and broadcasts:
+ *   - Ĥᵢ = Kᵢ^wᵢ·ρ^Nᵢ = encᵢ(kᵢwᵢ) with, per verifier ℓ, Π^aff-g used as Fig. 8's Π^mul*:
+ *     C = Kᵢ, D = Ĥᵢ, X = Wᵢ = wᵢ·G, Y = 1 (an encryption of 0 every verifier can see, so the
+ *     additive part is 0 and Ĥᵢ encrypts exactly kᵢ·wᵢ), N0 = N1 = Nᵢ;
+ *   - the forwarded D̂ᵢ,ⱼ, F̂ᵢ,ⱼ with j's ψ̂ᵢ,ⱼ (pinned as above);
+ *   - per verifier ℓ, Π^dec that Kᵢ^m*·Ĉᵢ^r* decrypts to τᵢ, Ĉᵢ = Ĥᵢ·Πⱼ D̂ᵢ,ⱼ·F̂ⱼ,ᵢ.
+ * Verifiers also check τᵢ·Γ = m*·Δᵢ + r*·Ŝᵢ (Δᵢ is proven by Π^log*). Both checks passing force
+ * Ŝᵢ = χ̃ᵢ·Γ for the χ̃ᵢ the ciphertexts define, and Σ χ̃ᵢ = k·x, so some check fails whenever
+ * Σ Ŝⱼ ≠ δ·X.
  * @module
  */
 import { modMul, modPow, modPowVartime } from '@tessera/crypto/backend';

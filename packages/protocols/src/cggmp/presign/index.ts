@@ -70,7 +70,10 @@ function checkState(j: Json, round: number): PresignState {
       partyIndex(row.j, `state.mta[${k}].j`);
       expectHex(row.Gamma, `state.mta[${k}].Gamma`, 33);
       for (const f of ['D', 'F', 'Dhat', 'Fhat'] as const) expectHex(row[f], `state.mta[${k}].${f}`);
-      for (const f of ['psi', 'psiHat'] as const) expectObject(row[f], `state.mta[${k}].${f}`, [], Object.keys(row[f] as object));
+      for (const f of ['psi', 'psiHat'] as const) {
+        const v = row[f];
+        if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new FieldTypeError(`state.mta[${k}].${f}`, 'expected an encoded proof');
+      }
     });
   if (o.deltas !== undefined)
     expectArray(o.deltas, 'state.deltas').forEach((r, k) => {
