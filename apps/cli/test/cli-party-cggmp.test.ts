@@ -4,7 +4,9 @@
  * (--primes-file, Taurus vectors) over the mailbox, writing both key shares; then signing
  * for a BIP32 child over WebRTC, with party 2's process killed (SIGKILL) mid-presign and
  * resuming from its state directory, whose JSON signature verifies with @noble/curves and
- * OpenSSL under the derived key; and bad arguments naming the argument (exit 2 as a process).
+ * OpenSSL under the derived key; a refresh keeping the key and chain code, and a Keccak-256
+ * signing invitation from the new share; and bad arguments naming the argument (exit 2 as a
+ * process).
  */
 import { createPublicKey, verify as osslVerify } from 'node:crypto';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -12,12 +14,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { sha256 } from '@noble/hashes/sha2.js';
+import { keccak_256 } from '@noble/hashes/sha3.js';
 import { derivePublicKey } from '@tessera/protocols/cggmp/bip32';
 import { secp256k1Spki } from '@tessera/protocols/cggmp/ecdsa';
 import { parseKeyShare } from '@tessera/protocols/cggmp/keyshare';
 import { createMemoryStore } from '@tessera/signal/store';
 import { silentLogger } from '@tessera/signal/log';
 import { startSignalServer, type SignalServer } from '@tessera/signal/server';
+import { parseInvitation } from '@tessera/transport/invitation';
+import { parseCeremonyParams } from '@tessera/transport/node-party';
 import { UsageError } from '../src/args.ts';
 import { partyCommand } from '../src/commands/party.ts';
 import { memoryContext } from './signal-helpers.ts';
@@ -110,6 +115,23 @@ describe('tessera party cggmp-keygen / cggmp-sign (2-of-2)', () => {
     expect(osslVerify('sha256', Buffer.from('hi'), key, Buffer.from(der, 'hex'))).toBe(true);
     expect(osslVerify('sha256', Buffer.from('ho'), key, Buffer.from(der, 'hex'))).toBe(false);
     expect(secp256k1.verify(compact, Buffer.from(digest, 'hex'), core.publicKey, { prehash: false })).toBe(false);
+
+    // refresh: new shares of the same key (they sign in packages/transport/test/cggmp-phases);
+    // a Keccak-256 (Ethereum) signing invitation made from the new share
+    const rf = join(dir, 'refresh.json');
+    await partyCommand.run(['--identity', ids[0]!, '--invite', '--keys', keys.join(','), '--ceremony', 'cggmp-refresh', '--share', share(1), '--out', rf], memoryContext());
+    const fresh = (i: number) => join(dir, `fresh-${i}.json`);
+    const rr = await Promise.all([1, 2].map((i) => collect(startCli(runArgs(i, rf, ['--transport', 'mailbox', '--primes-file', primesFile, '--out', fresh(i)])))));
+    for (const r of rr) expect(r.code, r.stderr).toBe(0);
+    expect(rr.map((r) => (JSON.parse(r.stdout) as { ceremony: string; publicKey: string }).publicKey)).toEqual([outs[0]!.publicKey, outs[0]!.publicKey]);
+    expect(rr[0]!.stdout).toMatch(/"ceremony":"cggmp-refresh"/);
+    const renewed = parseKeyShare(readFileSync(fresh(1), 'utf8').trim()).core;
+    expect(renewed.x).not.toBe(core.x);
+    expect(Buffer.from(renewed.chainCode).toString('hex')).toBe(Buffer.from(core.chainCode).toString('hex'));
+    const sk = join(dir, 'sign-keccak.json');
+    await partyCommand.run(['--identity', ids[0]!, '--invite', '--keys', keys.join(','), '--ceremony', 'cggmp-sign', '--share', fresh(1), '--message', '6869', '--hash', 'keccak256', '--signers', '1,2', '--out', sk], memoryContext());
+    const inv = parseCeremonyParams(parseInvitation(readFileSync(sk, 'utf8').trim()));
+    expect(inv).toMatchObject({ ceremony: 'cggmp-sign', hash: 'keccak256', groupKey: outs[0]!.publicKey, digest: Buffer.from(keccak_256(Buffer.from('hi'))).toString('hex') });
   }, 90_000);
 
   it('refuses bad cggmp arguments, naming the argument', async () => {
@@ -132,11 +154,16 @@ describe('tessera party cggmp-keygen / cggmp-sign (2-of-2)', () => {
     await bad(sign(['--message', '00', '--signers', '1,2', '--derivation', "m/0'"]), '--derivation');
     await bad(sign(['--message', '00', '--signers', '1,2', '--derivation', 'm/x']), '--derivation');
     await bad(invite(['--ceremony', 'cggmp-sign', '--share', ids[0]!, '--message', '00', '--signers', '1,2']), '--share');
+    await bad(invite(['--ceremony', 'cggmp-refresh']), '--share');
     expect(existsSync(out)).toBe(false);
     // a FROST ceremony takes no primes; an existing share file is not overwritten by cggmp-keygen
     const kg = join(dir, 'keygen-2.json');
     await partyCommand.run(invite(['--ceremony', 'cggmp-keygen', '--threshold', '2']).map((a) => (a === out ? kg : a)), memoryContext());
     await bad(['--signal', server.url, '--identity', ids[0]!, '--invitation', kg, '--state', join(dir, 'st'), '--share', share(1)], '--share');
+    const rf = join(dir, 'refresh-2.json');
+    await partyCommand.run(invite(['--ceremony', 'cggmp-refresh', '--share', share(1)]).map((a) => (a === out ? rf : a)), memoryContext());
+    await bad(['--signal', server.url, '--identity', ids[0]!, '--invitation', rf, '--state', join(dir, 'st'), '--share', share(1)], '--out');
+    await bad(['--signal', server.url, '--identity', ids[0]!, '--invitation', rf, '--state', join(dir, 'st'), '--share', share(1), '--out', share(2)], '--out');
     const dkg = join(dir, 'dkg.json');
     await partyCommand.run(invite(['--ceremony', 'dkg', '--suite', 'ed25519', '--threshold', '2']).map((a) => (a === out ? dkg : a)), memoryContext());
     await bad(['--signal', server.url, '--identity', ids[0]!, '--invitation', dkg, '--state', join(dir, 'st'), '--share', join(dir, 'x.json'), '--primes-file', primesFile], '--primes-file');

@@ -16,7 +16,9 @@
  *   message, hash, signers, derivation }` — `groupKey` the 33-byte compressed root key (hex),
  *   `message` hex, `hash` `"sha256"` or `"keccak256"` (the digest of `message` is signed) or
  *   `null` (`message` is the 32-byte digest itself), `derivation` a non-hardened BIP32 path
- *   as an index array (`[]`: the root key).
+ *   as an index array (`[]`: the root key);
+ * - CGGMP21 key refresh + new aux-info (`tessera/cggmp/refresh`): `{ ceremony: "cggmp-refresh",
+ *   groupKey }` — every invited party is in the key's committee; new shares of the same key.
  * @module
  */
 import { join } from 'node:path';
@@ -38,6 +40,7 @@ import {
   poolVerifier,
   readDerivation,
   runCggmpKeygenCeremony,
+  runCggmpRefreshCeremony,
   runCggmpSignCeremony,
   type CggmpKeygenCeremonyResult,
   type CggmpPhase,
@@ -60,6 +63,7 @@ export type CeremonyParams =
   | { readonly ceremony: 'dkg'; readonly suite: SuiteName; readonly threshold: number }
   | { readonly ceremony: 'sign'; readonly suite: SuiteName; readonly groupKey: string; readonly message: string; readonly signers: readonly PartyIndex[] }
   | { readonly ceremony: 'cggmp-keygen'; readonly threshold: number }
+  | { readonly ceremony: 'cggmp-refresh'; readonly groupKey: string }
   | {
       readonly ceremony: 'cggmp-sign';
       /** Compressed root public key, hex. */
@@ -75,7 +79,7 @@ export type CeremonyParams =
     };
 
 /** Protocol id an invitation names for each CGGMP21 ceremony. */
-export const CGGMP_CEREMONY_PROTOCOLS = Object.freeze({ 'cggmp-keygen': CGGMP_PROTOCOLS.keygen, 'cggmp-sign': CGGMP_PROTOCOLS.sign });
+export const CGGMP_CEREMONY_PROTOCOLS = Object.freeze({ 'cggmp-keygen': CGGMP_PROTOCOLS.keygen, 'cggmp-sign': CGGMP_PROTOCOLS.sign, 'cggmp-refresh': CGGMP_PROTOCOLS.refresh });
 
 /**
  * Reads and checks an invitation's ceremony parameters.
@@ -107,6 +111,12 @@ export function parseCeremonyParams(inv: Invitation): CeremonyParams {
     if (inv.protocol !== CGGMP_CEREMONY_PROTOCOLS['cggmp-keygen']) throw new FieldRangeError('protocol', 'a CGGMP key generation invitation must name tessera/cggmp/keygen');
     return { ceremony: 'cggmp-keygen', threshold: o.threshold };
   }
+  if (p.ceremony === 'cggmp-refresh') {
+    const o = expectObject(p, 'params', ['ceremony', 'groupKey']);
+    expectHex(o.groupKey, 'params.groupKey', 33);
+    if (inv.protocol !== CGGMP_CEREMONY_PROTOCOLS['cggmp-refresh']) throw new FieldRangeError('protocol', 'a CGGMP refresh invitation must name tessera/cggmp/refresh');
+    return { ceremony: 'cggmp-refresh', groupKey: o.groupKey as string };
+  }
   if (p.ceremony === 'cggmp-sign') {
     const o = expectObject(p, 'params', ['ceremony', 'groupKey', 'message', 'hash', 'signers', 'derivation']);
     expectHex(o.groupKey, 'params.groupKey', 33);
@@ -120,7 +130,7 @@ export function parseCeremonyParams(inv: Invitation): CeremonyParams {
     if (inv.protocol !== CGGMP_CEREMONY_PROTOCOLS['cggmp-sign']) throw new FieldRangeError('protocol', 'a CGGMP signing invitation must name tessera/cggmp/sign');
     return { ceremony: 'cggmp-sign', groupKey: o.groupKey as string, message: o.message as string, hash: o.hash, digest: bytesToHex(digest), signers, derivation };
   }
-  throw new FieldTypeError('params.ceremony', 'expected dkg, sign, cggmp-keygen or cggmp-sign');
+  throw new FieldTypeError('params.ceremony', 'expected dkg, sign, cggmp-keygen, cggmp-sign or cggmp-refresh');
 }
 
 /** Options of {@link runNodeParty}. */
@@ -134,16 +144,16 @@ export interface NodePartyOptions {
   readonly stateDir: string;
   /** The key share (FROST signing only). */
   readonly keyShare?: KeyShare;
-  /** The CGGMP21 key share (`cggmp-sign` only). */
+  /** The CGGMP21 key share (`cggmp-sign`, `cggmp-refresh`). */
   readonly cggmpKeyShare?: CggmpKeyShare;
   /**
-   * `cggmp-keygen`: this party's two safe primes (tests, fixtures). Default: searched on
+   * `cggmp-keygen`, `cggmp-refresh`: this party's two safe primes (tests, fixtures). Default: searched on
    * `pool` (or on a two-worker pool started for the ceremony).
    */
   readonly primeSource?: PrimeSource;
   /** Worker pool for the prime search and proof verification (not terminated here). */
   readonly pool?: WorkerPool;
-  /** Progress of the safe-prime search on the pool (`cggmp-keygen`). */
+  /** Progress of the safe-prime search on the pool (`cggmp-keygen`, `cggmp-refresh`). */
   readonly onPrimeProgress?: (p: PoolProgress) => void;
   /** Called when a CGGMP21 phase (keygen, aux, presign, sign) reports a runner event. */
   readonly onPhaseEvent?: (phase: CggmpPhase, e: RunnerEvent) => void;
@@ -165,6 +175,7 @@ export type NodePartyResult =
   | { readonly ceremony: 'dkg'; readonly self: PartyIndex; readonly result: RunResult<DkgOutput> }
   | { readonly ceremony: 'sign'; readonly self: PartyIndex; readonly result: RunResult<SignOutput> }
   | { readonly ceremony: 'cggmp-keygen'; readonly self: PartyIndex; readonly result: CggmpKeygenCeremonyResult }
+  | { readonly ceremony: 'cggmp-refresh'; readonly self: PartyIndex; readonly result: CggmpKeygenCeremonyResult }
   | { readonly ceremony: 'cggmp-sign'; readonly self: PartyIndex; readonly result: CggmpSignCeremonyResult };
 
 /** Starts the two-worker pool of a CGGMP21 ceremony (loaded only when needed). */
@@ -206,7 +217,7 @@ export async function runNodeParty(o: NodePartyOptions): Promise<NodePartyResult
       ...(o.abort ? { signal: o.abort } : {}),
       ...(o.onEvent ? { onEvent: o.onEvent } : {}),
     };
-    if (params.ceremony === 'cggmp-keygen' || params.ceremony === 'cggmp-sign') {
+    if (params.ceremony === 'cggmp-keygen' || params.ceremony === 'cggmp-sign' || params.ceremony === 'cggmp-refresh') {
       const cggmp = {
         session: inv.session,
         self,
@@ -221,15 +232,19 @@ export async function runNodeParty(o: NodePartyOptions): Promise<NodePartyResult
           o.onEvent?.(e);
         },
       };
-      if (params.ceremony === 'cggmp-sign') {
-        const share = o.cggmpKeyShare;
-        if (!share) throw new FieldTypeError('keyShare', 'a CGGMP signing ceremony needs this party’s CGGMP key share');
+      const share = o.cggmpKeyShare;
+      if (params.ceremony !== 'cggmp-keygen') {
+        if (!share) throw new FieldTypeError('keyShare', 'a CGGMP signing or refresh ceremony needs this party’s CGGMP key share');
         if (share.core.index !== self) throw new FieldRangeError('keyShare', `the share is party ${share.core.index}'s, the invitation lists this identity as party ${self}`);
         if (bytesToHex(share.core.publicKey) !== params.groupKey) throw new FieldRangeError('keyShare', 'the share is not of the invited group key');
+      }
+      if (params.ceremony === 'cggmp-refresh' && (share!.core.parties.length !== parties.length || share!.core.parties.some((p, k) => parties[k] !== p)))
+        throw new FieldRangeError('keyShare', 'a refresh runs among exactly the key’s committee: the invitation lists other parties');
+      if (params.ceremony === 'cggmp-sign') {
         if (!params.signers.includes(self)) throw new FieldRangeError('params.signers', 'this party is not a signer');
         const result = await runCggmpSignCeremony({
           ...cggmp,
-          keyShare: share,
+          keyShare: share!,
           digest: expectHex(params.digest, 'params.digest', 32),
           signers: params.signers,
           derivation: params.derivation,
@@ -242,7 +257,12 @@ export async function runNodeParty(o: NodePartyOptions): Promise<NodePartyResult
       try {
         const pool = o.pool ?? ownPool;
         const primeSource = o.primeSource ?? cggmpPoolPrimeSource(pool!, { ...(o.onPrimeProgress ? { onProgress: o.onPrimeProgress } : {}), ...(o.abort ? { signal: o.abort } : {}) });
-        const result = await runCggmpKeygenCeremony({ ...cggmp, parties, threshold: params.threshold, primeSource, ...(pool ? { verifier: poolVerifier(pool) } : {}) });
+        const verifier = pool ? { verifier: poolVerifier(pool) } : {};
+        if (params.ceremony === 'cggmp-refresh') {
+          const result = await runCggmpRefreshCeremony({ ...cggmp, keyShare: share!, primeSource, ...verifier });
+          return { ceremony: 'cggmp-refresh', self, result };
+        }
+        const result = await runCggmpKeygenCeremony({ ...cggmp, parties, threshold: params.threshold, primeSource, ...verifier });
         return { ceremony: 'cggmp-keygen', self, result };
       } finally {
         await ownPool?.terminate();

@@ -7,6 +7,7 @@
  *   tessera party --identity FILE --invite --keys K1,K2,… --ceremony sign --share FILE --message HEX --signers I,J --out FILE
  *   tessera party --identity FILE --invite --keys K1,K2 --ceremony cggmp-keygen --threshold T --out FILE
  *   tessera party --identity FILE --invite --keys K1,K2 --ceremony cggmp-sign --share FILE --message HEX [--hash H] --signers I,J [--derivation P] --out FILE
+ *   tessera party --identity FILE --invite --keys K1,K2 --ceremony cggmp-refresh --share FILE --out FILE
  *   tessera party --signal ws://127.0.0.1:P --identity FILE --invitation FILE --state DIR [--share FILE] …
  *
  * With two keys and threshold 2, the CGGMP21 ceremonies are the "2PC wallet" mode: this
@@ -181,8 +182,13 @@ async function invite(values: Record<string, string | boolean | undefined>, ctx:
     const derivation = values.derivation === undefined ? [] : asUsage('--derivation', () => parsePath(values.derivation as string));
     params = { ceremony: 'cggmp-sign', groupKey: bytesToHex(core.publicKey), message, hash, signers: [...signers], derivation };
     protocol = CGGMP_CEREMONY_PROTOCOLS['cggmp-sign'];
+  } else if (ceremony === 'cggmp-refresh') {
+    const core = (await loadCggmpShare(required('--share', values.share as string | undefined))).core;
+    if (core.parties.length !== keys.length) throw new UsageError('--keys', `the key has ${core.parties.length} parties, ${keys.length} keys given`);
+    params = { ceremony: 'cggmp-refresh', groupKey: bytesToHex(core.publicKey) };
+    protocol = CGGMP_CEREMONY_PROTOCOLS['cggmp-refresh'];
   } else {
-    throw new UsageError('--ceremony', `expected dkg, sign, cggmp-keygen or cggmp-sign (got ${JSON.stringify(shorten(ceremony))})`);
+    throw new UsageError('--ceremony', `expected dkg, sign, cggmp-keygen, cggmp-sign or cggmp-refresh (got ${JSON.stringify(shorten(ceremony))})`);
   }
   const inv = asUsage('--keys', () => createInvitation({ session: newSessionId(), protocol, creator: id, parties: keys, params, ttlMs }));
   await writePrivate(out, `${inv.text}\n`);
@@ -206,12 +212,18 @@ async function run(values: Record<string, string | boolean | undefined>, ctx: Cl
   } catch (e) {
     throw new UsageError('--invitation', (e as Error).message);
   }
-  const cggmp = ceremony.ceremony === 'cggmp-keygen' || ceremony.ceremony === 'cggmp-sign';
+  const cggmp = ceremony.ceremony === 'cggmp-keygen' || ceremony.ceremony === 'cggmp-sign' || ceremony.ceremony === 'cggmp-refresh';
   if ((ceremony.ceremony === 'dkg' || ceremony.ceremony === 'cggmp-keygen') && existsSync(sharePath))
     throw new UsageError('--share', `${JSON.stringify(shorten(sharePath))} exists; refusing to overwrite a key share`);
-  if (values['primes-file'] !== undefined && ceremony.ceremony !== 'cggmp-keygen') throw new UsageError('--primes-file', 'only a cggmp-keygen ceremony takes primes');
+  if (values['primes-file'] !== undefined && ceremony.ceremony !== 'cggmp-keygen' && ceremony.ceremony !== 'cggmp-refresh')
+    throw new UsageError('--primes-file', 'only a cggmp-keygen or cggmp-refresh ceremony takes primes');
+  let refreshedPath: string | undefined;
+  if (ceremony.ceremony === 'cggmp-refresh') {
+    refreshedPath = required('--out', values.out as string | undefined);
+    if (existsSync(refreshedPath)) throw new UsageError('--out', `${JSON.stringify(shorten(refreshedPath))} exists; refusing to overwrite a key share`);
+  }
   const keyShare = ceremony.ceremony === 'sign' ? await loadShare(sharePath) : undefined;
-  const cggmpKeyShare = ceremony.ceremony === 'cggmp-sign' ? await loadCggmpShare(sharePath) : undefined;
+  const cggmpKeyShare = ceremony.ceremony === 'cggmp-sign' || ceremony.ceremony === 'cggmp-refresh' ? await loadCggmpShare(sharePath) : undefined;
   let primeSource;
   if (values['primes-file'] !== undefined) {
     const inv = parseInvitation(invitation);
@@ -257,11 +269,12 @@ async function run(values: Record<string, string | boolean | undefined>, ctx: Cl
     await writePrivate(sharePath, `${encodeKeyShare(share)}\n`);
     const out = { ceremony: 'dkg', party: r.self, suite: share.suite, threshold: share.threshold, parties: share.parties.length, publicKey: bytesToHex(publicKey(share)), resumed: r.result.resumed, traffic };
     ctx.stdout.write(values.json ? `${JSON.stringify(out)}\n` : `party ${r.self}: key ${out.threshold}-of-${out.parties} ${out.publicKey} (share in ${sharePath})\n`);
-  } else if (r.ceremony === 'cggmp-keygen') {
+  } else if (r.ceremony === 'cggmp-keygen' || r.ceremony === 'cggmp-refresh') {
     const share = r.result.keyShare;
-    await writePrivate(sharePath, `${encodeCggmpKeyShare(share)}\n`);
+    const path = r.ceremony === 'cggmp-refresh' ? refreshedPath! : sharePath;
+    await writePrivate(path, `${encodeCggmpKeyShare(share)}\n`);
     const out = {
-      ceremony: 'cggmp-keygen',
+      ceremony: r.ceremony,
       party: r.self,
       scheme: 'cggmp21',
       threshold: share.core.threshold,
@@ -270,7 +283,7 @@ async function run(values: Record<string, string | boolean | undefined>, ctx: Cl
       resumed: r.result.resumed.keygen || r.result.resumed.aux,
       traffic,
     };
-    ctx.stdout.write(values.json ? `${JSON.stringify(out)}\n` : `party ${r.self}: ECDSA key ${out.threshold}-of-${out.parties} ${out.publicKey} (share in ${sharePath})\n`);
+    ctx.stdout.write(values.json ? `${JSON.stringify(out)}\n` : `party ${r.self}: ECDSA key ${out.threshold}-of-${out.parties} ${out.publicKey} (${r.ceremony === 'cggmp-refresh' ? 'new ' : ''}share in ${path})\n`);
     if (r.result.rejections > 0) ctx.stderr.write(`rejected inputs: ${r.result.rejections}\n`);
     return 0;
   } else if (r.ceremony === 'cggmp-sign') {
@@ -319,9 +332,11 @@ export const partyCommand: Command = {
        tessera party --identity FILE --invite --keys K1,K2,... --out FILE
                      --ceremony cggmp-sign --share FILE --signers I,J,...
                      (--message HEX [--hash sha256|keccak256] | --digest HEX) [--derivation PATH]
+       tessera party --identity FILE --invite --keys K1,K2,... --out FILE
+                     --ceremony cggmp-refresh --share FILE
        tessera party --signal ws://127.0.0.1:P --identity FILE --invitation FILE --state DIR
                      --share FILE [--transport webrtc|mailbox] [--timeout S] [--json]
-                     [--primes-file F]
+                     [--primes-file F] [--out FILE]
 
 --new-identity writes a new Ed25519 identity key to FILE (mode 0600) and prints its public key.
 
@@ -329,11 +344,11 @@ export const partyCommand: Command = {
 parties are the public keys in --keys, party i being the i-th key; the identity signing it
 must be one of them. A signing invitation takes the suite (FROST) and group key from --share.
   --keys K1,...     every party's identity public key (hex), in party order
-  --ceremony C      dkg or sign (FROST); cggmp-keygen or cggmp-sign (CGGMP21 threshold ECDSA
-                    on secp256k1)
+  --ceremony C      dkg or sign (FROST); cggmp-keygen, cggmp-sign or cggmp-refresh (CGGMP21
+                    threshold ECDSA on secp256k1)
   --suite S         DKG: the FROST ciphersuite
   --threshold T     dkg, cggmp-keygen: signers needed, 2 ≤ T ≤ number of keys
-  --share FILE      sign, cggmp-sign: a key share of the committee (any party's)
+  --share FILE      sign, cggmp-sign, cggmp-refresh: a key share of the committee (any party's)
   --message HEX     sign: the bytes to sign; cggmp-sign: the bytes whose --hash is signed
   --hash H          cggmp-sign: sha256 (default) or keccak256 (Ethereum)
   --digest HEX      cggmp-sign: sign this 32-byte digest as is (instead of --message)
@@ -351,19 +366,21 @@ goes to stderr; a killed run resumes from its records in --state.
   --state DIR       runner records, nonce and presignature ledgers of this party (keep it
                     private)
   --share FILE      dkg, cggmp-keygen: where the key share is written (0600); sign,
-                    cggmp-sign: the key share to use
+                    cggmp-sign, cggmp-refresh: the key share to use
+  --out FILE        cggmp-refresh: where the new key share is written (0600; the old one
+                    stays until you delete it)
   --transport T     webrtc (default; mesh with mailbox fallback) or mailbox (mailbox only)
   --timeout S       a session with no message for S seconds ends, naming the silent
                     parties (default 120)
-  --primes-file F   cggmp-keygen: take this party's two safe primes from F instead of
-                    searching them: JSON [{"p": "<hex>", "q": "<hex>"}, ...], party i uses
-                    entry i (tests, demos; never reuse primes for a real key)
+  --primes-file F   cggmp-keygen, cggmp-refresh: take this party's two safe primes from F
+                    instead of searching them: JSON [{"p": "<hex>", "q": "<hex>"}, ...],
+                    party i uses entry i (tests, demos; never reuse primes for a real key)
   --json            dkg: {ceremony, party, suite, threshold, parties, publicKey, resumed, traffic};
                     sign: {ceremony, party, suite, publicKey, message, signature, signers,
                     resumed, traffic}; traffic = {channel: messages received over data
                     channels, mailbox: messages this party sent through the mailbox fallback};
-                    cggmp-keygen: {ceremony, party, scheme, threshold, parties, publicKey,
-                    resumed, traffic}; cggmp-sign: {ceremony, party, scheme, publicKey,
+                    cggmp-keygen, cggmp-refresh: {ceremony, party, scheme, threshold, parties,
+                    publicKey, resumed, traffic}; cggmp-sign: {ceremony, party, scheme, publicKey,
                     message, hash, digest, derivation, signature: {r, s, v}, der, signers,
                     resumed, traffic} (publicKey the compressed key the signature verifies
                     under: the derived child's with --derivation; r, s 32-byte hex, low-S;
@@ -373,7 +390,9 @@ CGGMP21 (cggmp-keygen, cggmp-sign) with two keys and --threshold 2 is the "2PC w
 this process is the co-signer of a browser wallet or of another party process.
 cggmp-keygen runs key generation then aux-info (each party's Paillier-Blum modulus from two
 1024-bit safe primes searched on a two-worker pool, with progress on stderr) and writes a
-complete key share; cggmp-sign runs 3-round presigning then signing. Every presignature is
+complete key share; cggmp-sign runs 3-round presigning then signing; cggmp-refresh gives
+every party a new share of the same key (same public key and BIP32 chain code) with new
+Paillier keys, after which the old shares no longer combine with the new ones. Every presignature is
 recorded as used in --state before this party's signature share leaves it: a presignature
 is never used twice, even from a restored old state (the run fails instead).`,
   async run(args: string[], ctx: CliContext): Promise<number> {
