@@ -13,6 +13,11 @@
  *   update creates a new object with the larger value and then destroys the older ones; a
  *   crash between the two leaves both, and the maximum is still right. A value is never
  *   written lower than the current one ({@link CounterDecreaseError}).
+ * - **A sentinel** `CKO_DATA` object (label `tessera/sentinel`, 16 random bytes) created at
+ *   first start. Every operation first checks it is visible with the same value: a token
+ *   store that vanishes under a running library can make objects silently disappear, and
+ *   acting on "no key" or "counter 0" would generate a second key or restart a counter.
+ *   Missing → {@link HsmUnavailableError} (`token-objects-missing`).
  * - **Token information** for `/health`: label, serial, manufacturer, model, mechanisms.
  *
  * All PKCS#11 calls are synchronous, so in one Node process each method below runs to
@@ -43,6 +48,8 @@ const pkcs11js = createRequire(import.meta.url)('pkcs11js') as Pkcs11Module;
 
 /** CKA_APPLICATION of the bridge's data objects. */
 export const COUNTER_APPLICATION = 'tessera-hsm-bridge';
+/** CKA_LABEL of the bridge's sentinel object (see {@link Token}). */
+export const SENTINEL_LABEL = 'tessera/sentinel';
 /** Largest counter value (unsigned 64-bit). */
 export const COUNTER_MAX = (1n << 64n) - 1n;
 
@@ -134,6 +141,7 @@ export class Token {
   #serial: string | undefined;
   #down: string | undefined;
   #closed = false;
+  #sentinel: Buffer | undefined;
 
   /** @internal use {@link openToken}. */
   constructor(opts: TokenOptions) {
@@ -165,6 +173,7 @@ export class Token {
     }
     try {
       this.#connect(m);
+      this.#sentinel = this.#ensureSentinel(m, this.#session!);
     } catch (e) {
       try {
         m.C_Finalize();
@@ -235,6 +244,7 @@ export class Token {
     if (this.#down !== undefined || !this.#module || !this.#session) this.#reconnect();
     const m = this.#module!;
     try {
+      this.#checkSentinel(m, this.#session!);
       return fn(m, this.#session!);
     } catch (e) {
       if (isPkcs11Error(e) && UNAVAILABLE.has(e.code)) {
@@ -242,6 +252,49 @@ export class Token {
         throw new HsmUnavailableError(this.#down);
       }
       throw e;
+    }
+  }
+
+  /**
+   * The value of the token's sentinel object, created (16 random bytes) on first start. Later
+   * checks need it present and unchanged: see {@link Token.#checkSentinel}.
+   */
+  #ensureSentinel(m: InstanceType<Pkcs11Module['PKCS11']>, s: Handle): Buffer {
+    const found = this.#sentinelValues(m, s);
+    if (found.length === 1) return found[0]!;
+    if (found.length > 1) throw new BridgeStartError('token-not-found', `token ${this.#serial ?? ''} holds ${found.length} bridge sentinel objects; expected one`);
+    const value = Buffer.from(randomBytes(16, this.#opts.rng));
+    m.C_CreateObject(s, [
+      { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_DATA },
+      { type: pkcs11js.CKA_TOKEN, value: true },
+      { type: pkcs11js.CKA_PRIVATE, value: true },
+      { type: pkcs11js.CKA_MODIFIABLE, value: false },
+      { type: pkcs11js.CKA_APPLICATION, value: COUNTER_APPLICATION },
+      { type: pkcs11js.CKA_LABEL, value: SENTINEL_LABEL },
+      { type: pkcs11js.CKA_VALUE, value },
+    ]);
+    return value;
+  }
+
+  #sentinelValues(m: InstanceType<Pkcs11Module['PKCS11']>, s: Handle): Buffer[] {
+    return this.#find(m, s, [
+      { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_DATA },
+      { type: pkcs11js.CKA_APPLICATION, value: COUNTER_APPLICATION },
+      { type: pkcs11js.CKA_LABEL, value: SENTINEL_LABEL },
+    ]).map((h) => m.C_GetAttributeValue(s, h, [{ type: pkcs11js.CKA_VALUE }])[0]!.value as Buffer);
+  }
+
+  /**
+   * Refuses to work on a token whose objects are not visible: a token store that vanished
+   * under a running library can answer "no such object" instead of failing, and acting on that
+   * would generate a second wrapping key or restart a counter from 0. The sentinel made at
+   * first start must be there, once, with its value.
+   */
+  #checkSentinel(m: InstanceType<Pkcs11Module['PKCS11']>, s: Handle): void {
+    const found = this.#sentinelValues(m, s);
+    if (found.length !== 1 || !this.#sentinel || !found[0]!.equals(this.#sentinel)) {
+      this.#down = 'token-objects-missing';
+      throw new HsmUnavailableError(this.#down);
     }
   }
 
@@ -300,6 +353,7 @@ export class Token {
       { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_SECRET_KEY },
       { type: pkcs11js.CKA_LABEL, value: wrapKeyLabel(deviceId) },
     ]);
+    if (found.length > 1) throw new HsmUnavailableError(`${found.length} wrapping keys labelled ${wrapKeyLabel(deviceId)}`);
     return found[0];
   }
 

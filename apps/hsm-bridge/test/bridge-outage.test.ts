@@ -1,6 +1,7 @@
 /**
  * The HSM going away under a running bridge: the PKCS#11 library is finalized (every session
- * dies) and the token directory disappears. Requests get a typed 503 `hsm-unavailable`, the
+ * dies) and/or the token directory disappears (SoftHSM then reports objects as missing rather
+ * than failing). Requests get a typed 503 `hsm-unavailable`, the
  * token's keys and counters are not changed, and the bridge reconnects by itself once the
  * token is back.
  */
@@ -62,6 +63,26 @@ describe('HSM unavailable at run time', () => {
     expect(again.json.key).toBe('44'.repeat(32));
     expect(listDevices(tok.dataDir)).toEqual(devicesBefore);
     expect((await fetch(`${bridge.url}/health`)).status).toBe(200);
+  });
+
+  it('a token store that vanishes under the running library: 503, no second key, no counter restart', async () => {
+    const wrapped = await post('/v1/wrap', { aad: 'bb', key: '66'.repeat(32) });
+    const before = (await post('/v1/counter', { name: 'k' })).json.value as string;
+    renameSync(tok.tokendir, `${tok.tokendir}.away`);
+    // SoftHSM now answers "no such object" instead of failing: the sentinel check turns that into 503
+    for (const [path, body] of [
+      ['/v1/counter/next', { name: 'k' }],
+      ['/v1/unwrap', { aad: 'bb', iv: wrapped.json.iv, ciphertext: wrapped.json.ciphertext }],
+      ['/v1/wrap', { aad: 'bb', key: '77'.repeat(32) }],
+    ] as const) {
+      const r = await post(path, body);
+      expect(r.status).toBe(503);
+      expect(r.json.message).toMatch(/^HSM unavailable \((token-objects-missing|CKR_[A-Z_]+|token-not-present)\)/);
+    }
+    renameSync(`${tok.tokendir}.away`, tok.tokendir);
+    expect((await post('/v1/counter', { name: 'k' })).json.value).toBe(before);
+    expect((await post('/v1/unwrap', { aad: 'bb', iv: wrapped.json.iv, ciphertext: wrapped.json.ciphertext })).json.key).toBe('66'.repeat(32));
+    expect(bridge.token.hasWrappingKey('dev')).toBe(true);
   });
 
   it('a finalized library alone is one 503, then the bridge reconnects', async () => {

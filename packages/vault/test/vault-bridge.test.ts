@@ -6,8 +6,8 @@
  * untouched; the nonce ledger takes its counter from the token and survives an IndexedDB
  * rollback; the three records of nonce use are cross-checked.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,10 +38,6 @@ let dataDir: string;
 let bridgeProc: ChildProcess;
 let url: string;
 
-function cli(args: string[]): string {
-  return execFileSync(process.execPath, ['--import', TSX_LOADER, MAIN, 'hsm-bridge', ...args], { env, cwd: dir, encoding: 'utf8' });
-}
-
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'tessera-vault-bridge-'));
   mkdirSync(join(dir, 'tokens'));
@@ -59,6 +55,7 @@ beforeAll(async () => {
     });
     bridgeProc.once('close', (code) => reject(new Error(`bridge exited with ${code}`)));
   });
+  await registerAndApproveAll();
 });
 
 afterAll(async () => {
@@ -70,13 +67,32 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** A device registered and approved by the operator (through the CLI). */
-async function approvedDevice(deviceId: string): Promise<BridgeClientOptions> {
-  const opts = { url, deviceId, identity: generateIdentityKey() };
-  const st = await createBridgeClient(opts).register();
-  expect(st.status).toBe('pending');
-  expect(cli(['--approve', deviceId, '--data', dataDir])).toMatch(new RegExp(`^approved ${deviceId} \\(key fingerprint ${st.fingerprint}\\)`));
-  return opts;
+/** Runs `tessera hsm-bridge ARGS` (the operator's side) without blocking the event loop. */
+function cliAsync(args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, ['--import', TSX_LOADER, MAIN, 'hsm-bridge', ...args], { env, cwd: dir, encoding: 'utf8' }, (err, stdout) => (err ? reject(err) : resolve(stdout)));
+  });
+}
+
+const DEVICES = ['phone', 'stolen-id', 'tamper', 'outage', 'ledger', 'crosscheck'] as const;
+const devices = new Map<string, BridgeClientOptions>();
+
+/** Registers every test device and has the operator approve them (through the CLI), in parallel. */
+async function registerAndApproveAll(): Promise<void> {
+  await Promise.all(
+    DEVICES.map(async (deviceId) => {
+      const opts = { url, deviceId, identity: generateIdentityKey() };
+      const st = await createBridgeClient(opts).register();
+      expect(st.status).toBe('pending');
+      expect(await cliAsync(['--approve', deviceId, '--data', dataDir])).toMatch(new RegExp(`^approved ${deviceId} \\(key fingerprint ${st.fingerprint}\\)`));
+      devices.set(deviceId, opts);
+    }),
+  );
+}
+
+/** A device registered and approved by the operator. */
+async function approvedDevice(deviceId: (typeof DEVICES)[number]): Promise<BridgeClientOptions> {
+  return devices.get(deviceId)!;
 }
 
 /** A fetch that answers like a bridge whose HSM is unavailable. */
@@ -114,7 +130,7 @@ describe('pkcs11BridgeMethod', () => {
     const signer = { publicKey: kp.publicKey, sign: async (m: Uint8Array) => auth.sign(m) };
     const client = createBridgeClient({ url, deviceId: 'worker-key', identity: signer });
     expect((await client.register()).status).toBe('pending');
-    cli(['--approve', 'worker-key', '--data', dataDir]);
+    await cliAsync(['--approve', 'worker-key', '--data', dataDir]);
     expect((await client.status()).status).toBe('approved');
     const health = await client.health();
     expect(health.token.label).toBe('vault');
@@ -171,10 +187,28 @@ describe('pkcs11BridgeMethod', () => {
     await vault.putFrostKeyShare(frostShare(1));
     vault.lock();
     const before = await dumpStores(name);
-    const down = await vault.unlock(pkcs11BridgeMethod({ ...opts, fetch: hsmDown })).catch((e: unknown) => e);
+    // the token store disappears under the running bridge: a real 503
+    renameSync(join(dir, 'tokens'), join(dir, 'tokens.away'));
+    let down: unknown;
+    let downCreate: unknown;
+    const fresh0 = freshName('bridge-outage-real');
+    const v0 = await openVault(fresh0);
+    try {
+      down = await vault.unlock(pkcs11BridgeMethod(opts)).catch((e: unknown) => e);
+      downCreate = await v0.create(pkcs11BridgeMethod(opts)).catch((e: unknown) => e);
+    } finally {
+      renameSync(join(dir, 'tokens.away'), join(dir, 'tokens'));
+    }
     expect(down).toBeInstanceOf(BridgeError);
     expect(down).toMatchObject({ status: 503, code: 'hsm-unavailable', retryAfter: 5 });
-    expect((down as Error).message).toMatch(/HSM unavailable/);
+    expect((down as Error).message).toMatch(/^PKCS#11 bridge: HSM unavailable \(.*\); nothing was changed, retry later$/);
+    expect(downCreate).toMatchObject({ status: 503, code: 'hsm-unavailable' });
+    expect(v0.initialized).toBe(false);
+    for (const v of Object.values(await dumpStores(fresh0))) expect(v).toBe('[]');
+    v0.close();
+    expect(await dumpStores(name)).toEqual(before);
+    const faked = await vault.unlock(pkcs11BridgeMethod({ ...opts, fetch: hsmDown })).catch((e: unknown) => e);
+    expect(faked).toMatchObject({ status: 503, code: 'hsm-unavailable' });
     const gone = await vault.unlock(pkcs11BridgeMethod({ ...opts, url: 'http://127.0.0.1:9' })).catch((e: unknown) => e);
     expect(gone).toMatchObject({ name: 'BridgeError', code: 'unreachable', status: 0 });
     expect(vault.unlocked).toBe(false);
