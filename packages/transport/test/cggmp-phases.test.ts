@@ -179,6 +179,7 @@ describe('CGGMP invitation parameters', () => {
     expect(p).toMatchObject({ ceremony: 'cggmp-sign', digest: bytesToHex(sha256(Uint8Array.of(0x68, 0x69))), derivation: [0, 1] });
     const d = '22'.repeat(32);
     expect(parseCeremonyParams(inv(CGGMP_PROTOCOLS.sign, { ...sign, message: d, hash: null }))).toMatchObject({ digest: d });
+    expect(parseCeremonyParams(inv(CGGMP_PROTOCOLS.refresh, { ceremony: 'cggmp-refresh', groupKey: key }))).toEqual({ ceremony: 'cggmp-refresh', groupKey: key });
   });
 
   it('refuses bad ones naming the field', () => {
@@ -200,5 +201,8 @@ describe('CGGMP invitation parameters', () => {
     expect(field(CGGMP_PROTOCOLS.sign, { ...sign, signers: [1, 3] })).toBe('params.signers');
     expect(field(CGGMP_PROTOCOLS.sign, { ...sign, derivation: [2 ** 31] })).toBe('params.derivation');
     expect(field(CGGMP_PROTOCOLS.sign, { ...sign, extra: 1 })).toBe('params.extra');
+    expect(field(CGGMP_PROTOCOLS.sign, { ceremony: 'cggmp-refresh', groupKey: key })).toBe('protocol');
+    expect(field(CGGMP_PROTOCOLS.refresh, { ceremony: 'cggmp-refresh', groupKey: '03' })).toBe('params.groupKey');
+    expect(field(CGGMP_PROTOCOLS.refresh, { ceremony: 'cggmp-rotate', groupKey: key })).toBe('params.ceremony');
   });
 });
