@@ -358,7 +358,7 @@ export async function startBridge(opts: BridgeOptions): Promise<BridgeServer> {
   }
 
   const server: Server = createServer((req, res) => {
-    void handle(req, res);
+    handle(req, res).catch(() => res.destroy()); // a failure while sending the error reply: drop the connection
   });
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;

@@ -142,6 +142,27 @@ export function bridgeRequestBytes(deviceId: string, method: string, path: strin
   return lengthPrefixed([BRIDGE_REQUEST_TAG, deviceId, method.toUpperCase(), path, sha256(body), String(timestamp), nonce]);
 }
 
+/**
+ * A {@link BridgeSigner} over a WebCrypto Ed25519 key pair. With a pair made by
+ * {@link generateWebCryptoBridgeKey} the private key is non-extractable: it can be kept in
+ * IndexedDB (idb stores CryptoKeys) outside the encrypted vault, which it has to be, since it
+ * is needed to unlock the vault, and script on the origin can use it but never read it.
+ * @throws {FieldTypeError} if the pair is not Ed25519. @throws {DOMException} if WebCrypto refuses.
+ */
+export async function webCryptoBridgeSigner(pair: CryptoKeyPair): Promise<BridgeSigner> {
+  if (pair?.privateKey?.algorithm?.name !== 'Ed25519' || pair.publicKey?.algorithm?.name !== 'Ed25519') throw new FieldTypeError('pair', 'expected an Ed25519 CryptoKeyPair');
+  const publicKey = new Uint8Array(await crypto.subtle.exportKey('raw', pair.publicKey));
+  return { publicKey, sign: async (m) => new Uint8Array(await crypto.subtle.sign('Ed25519', pair.privateKey, m as BufferSource)) };
+}
+
+/**
+ * A fresh Ed25519 device key pair for the bridge, the private key NON-extractable.
+ * @throws {DOMException} if the platform's WebCrypto has no Ed25519.
+ */
+export async function generateWebCryptoBridgeKey(): Promise<CryptoKeyPair> {
+  return (await crypto.subtle.generateKey({ name: 'Ed25519' }, false, ['sign', 'verify'])) as CryptoKeyPair;
+}
+
 function signerOf(identity: IdentityKey | BridgeSigner): BridgeSigner {
   if (identity && 'sign' in identity && typeof identity.sign === 'function') {
     assertBytes('identity.publicKey', identity.publicKey, 32);

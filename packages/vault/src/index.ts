@@ -13,5 +13,5 @@ export type { Argon2Params } from './kdf.ts';
 export { VaultUnlockError, VaultIntegrityError, VaultStateError } from './errors.ts';
 export type { UnlockFailure, VaultStateReason } from './errors.ts';
 export type { AuditEntry, AuditKind, AuditDetails } from './audit.ts';
-export { pkcs11BridgeMethod, createBridgeClient, bridgeCounter, compareNonceRecords, crossCheckNonceRecords, bridgeRequestBytes, BridgeError, BRIDGE_REQUEST_TAG, PKCS11_KIND } from './bridge.ts';
+export { pkcs11BridgeMethod, createBridgeClient, bridgeCounter, webCryptoBridgeSigner, generateWebCryptoBridgeKey, compareNonceRecords, crossCheckNonceRecords, bridgeRequestBytes, BridgeError, BRIDGE_REQUEST_TAG, PKCS11_KIND } from './bridge.ts';
 export type { BridgeClient, BridgeClientOptions, BridgeMethodOptions, BridgeSigner, BridgeHealth, BridgeDeviceStatus, NonceRecords, NonceMismatch, NonceMismatchKind } from './bridge.ts';

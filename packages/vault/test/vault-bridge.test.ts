@@ -24,6 +24,8 @@ import {
   openVault,
   pkcs11BridgeMethod,
   VaultIntegrityError,
+  webCryptoBridgeSigner,
+  generateWebCryptoBridgeKey,
   type BridgeClientOptions,
 } from '../src/index.ts';
 import { dumpStores, freshName, frostShare, pass, raw } from './helpers.ts';
@@ -124,7 +126,21 @@ describe('pkcs11BridgeMethod', () => {
     again.close();
   });
 
-  it('works with a signer instead of a key pair (e.g. a key held in a worker)', async () => {
+  it('works with a signer instead of a key pair: a non-extractable WebCrypto key, or a key in a worker', async () => {
+    const pair = await generateWebCryptoBridgeKey();
+    expect(pair.privateKey.extractable).toBe(false);
+    const webSigner = await webCryptoBridgeSigner(pair);
+    const web = createBridgeClient({ url, deviceId: 'webcrypto-key', identity: webSigner });
+    expect((await web.register()).status).toBe('pending');
+    await cliAsync(['--approve', 'webcrypto-key', '--data', dataDir]);
+    const name = freshName('bridge-webcrypto');
+    const vault = await openVault(name);
+    await vault.create(pkcs11BridgeMethod({ url, deviceId: 'webcrypto-key', identity: webSigner }));
+    vault.lock();
+    await vault.unlock(pkcs11BridgeMethod({ url, deviceId: 'webcrypto-key', identity: await webCryptoBridgeSigner(pair) }));
+    expect(vault.unlocked).toBe(true);
+    vault.close();
+
     const kp = generateIdentityKey();
     const auth = createEd25519Auth(kp.secretKey, new Map([[1 as PartyIndex, kp.publicKey]]));
     const signer = { publicKey: kp.publicKey, sign: async (m: Uint8Array) => auth.sign(m) };
