@@ -72,7 +72,8 @@ export type RefusalCode =
   | 'origin-not-allowed'
   | 'not-found'
   | 'method-not-allowed'
-  | 'no-wrapping-key';
+  | 'no-wrapping-key'
+  | 'counter-exhausted';
 
 /** A request refused by the bridge: `status` is the HTTP status, `code` the stable reason. */
 export class RequestRefusedError extends Error {

@@ -241,7 +241,7 @@ export async function startBridge(opts: BridgeOptions): Promise<BridgeServer> {
       const name = counterName(body);
       const atLeast = 'atLeast' in body ? counterValue(body, 'atLeast') : 0n;
       const cur = token.counter(auth.deviceId, name);
-      if (cur >= COUNTER_MAX) refuse(409, 'bad-request', 'counter exhausted');
+      if (cur >= COUNTER_MAX) refuse(409, 'counter-exhausted', `counter "${name.slice(0, 64)}" is at 2^64 - 1`);
       return { json: { value: token.nextCounter(auth.deviceId, name, atLeast).toString() } };
     },
     '/v1/counter/advance': ({ auth, body }) => {

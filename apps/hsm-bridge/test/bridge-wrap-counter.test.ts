@@ -107,6 +107,10 @@ describe('counters in the token', () => {
     expect((await post('alice', alice, '/v1/counter', { name: 'key-3' })).json.value).toBe('20');
     expect(() => bridge.token.advanceCounter('alice', 'key-3', 7n)).toThrow(/counter may only increase/);
     expect((await post('alice', alice, '/v1/counter/advance', { name: 'key-3', value: '18446744073709551616' })).status).toBe(400);
+    expect((await post('alice', alice, '/v1/counter/advance', { name: 'key-max', value: '18446744073709551615' })).json.value).toBe('18446744073709551615');
+    const exhausted = await post('alice', alice, '/v1/counter/next', { name: 'key-max' });
+    expect(exhausted.status).toBe(409);
+    expect(exhausted.json).toMatchObject({ error: 'counter-exhausted', message: 'counter "key-max" is at 2^64 - 1' });
   });
 
   it('survive a restart of the bridge (values live in the token)', async () => {
