@@ -17,20 +17,34 @@ import { openWalletCore, type Account, type LobbyHandle, type SuiteName, type Wa
 export const TEST_KDF = { t: 1, m: 8, p: 1 } as const;
 export const PASS = 'correct horse battery staple';
 
-/** A signal server on 127.0.0.1 (restartable on its port). */
+/** A signal server on 127.0.0.1 (stoppable and restartable on its port; the file store persists). */
 export interface TestSignal {
   readonly url: string;
+  /** Stops the server but keeps its store (see {@link TestSignal.start}). */
+  pause(): Promise<void>;
+  /** Starts it again on the same port. */
+  start(): Promise<void>;
   stop(): Promise<void>;
 }
 
 /** Starts a signal server with a file store in a scratch directory. */
 export async function startTestSignal(): Promise<TestSignal> {
   const dir = mkdtempSync(join(tmpdir(), 'tessera-wallet-signal-'));
-  const server: SignalServer = await startSignalServer({ store: createFileStore({ dir }), port: 0, logger: silentLogger, rate: { perSecond: 5000, burst: 10000 } });
+  const run = (port: number) => startSignalServer({ store: createFileStore({ dir }), port, logger: silentLogger, rate: { perSecond: 5000, burst: 10000 } });
+  let server: SignalServer | undefined = await run(0);
+  const port = server.port;
   return {
     url: server.url,
+    async pause() {
+      await server?.close();
+      server = undefined;
+    },
+    async start() {
+      server ??= await run(port);
+    },
     async stop() {
-      await server.close();
+      await server?.close();
+      server = undefined;
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -157,6 +157,7 @@ describe('lobby over the signal server', () => {
       await expect(a.core.joinFromLink(ls.get(2)!)).rejects.toMatchObject({ code: 'bad-input', field: 'link' });
       expect(b.core.previewLink(ls.get(2)!)).toMatchObject({ slot: 2, parties: 3, threshold: 2, suite: 'ed25519', creatorFingerprint: a.core.identity().fingerprint });
       const jb = await b.core.joinFromLink(ls.get(2)!);
+      expect(await b.core.joinFromLink(ls.get(2)!)).toBe(jb); // a reload that routes #join= again gets the same lobby
       await until(() => lobby.view().slots[1]!.joined, 20_000, 'slot 2 enrolled');
       expect(lobby.view().slots[1]!.member!.fingerprint).toBe(b.core.identity().fingerprint);
 
@@ -179,6 +180,7 @@ describe('lobby over the signal server', () => {
       const jc = await c.core.joinFromLink(ls.get(3)!);
       const [acc] = await Promise.all([lobby.done, jb.done, jc.done]);
       expect(acc.members[1]!.fingerprint).toBe(b.core.identity().fingerprint);
+      await expect(b.core.joinFromLink(ls.get(2)!)).rejects.toMatchObject({ code: 'already-decided', field: 'link' });
       await d.core.close();
     } finally {
       for (const t of [a, b, c]) await t.core.close();

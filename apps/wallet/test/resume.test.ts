@@ -119,4 +119,27 @@ describe('wallet core: resume and mailbox catch-up', () => {
       await closeAll(cores);
     }
   });
+
+  it('a wallet unlocked while the signal server is down reports it and catches up once the server is back', async () => {
+    const { cores, accounts } = await committee(signal, 'resume-down', 'ed25519', 2, 3);
+    const [c1, c2, c3] = cores as [TestCore, TestCore, TestCore];
+    const acc = accounts[0]!;
+    try {
+      await c3.core.lock();
+      const req = await c1.core.requestSignature(acc.id, new TextEncoder().encode('while the server restarts'));
+      await until(async () => (await c2.core.inbox()).some((r) => r.id === req.id), 20_000, 'request at party 2');
+      await signal.pause();
+      await c3.core.unlockWithPassphrase(PASS);
+      await until(() => c3.events.some((e) => e.type === 'error' && e.error.code === 'transport'), 20_000, 'unreachable server reported');
+      expect(await c3.core.inbox()).toEqual([]);
+      await signal.start();
+      await until(async () => (await c3.core.inbox()).some((r) => r.id === req.id), 30_000, 'request at party 3 after the restart');
+      await c3.core.approve(req.id);
+      await until(async () => (await c1.core.inbox()).find((r) => r.id === req.id)?.status === 'ready', 30_000, 'ready at party 1');
+      expect(await c1.core.finalize(req.id)).toMatchObject({ status: 'done', verified: true, signers: [1, 3] });
+    } finally {
+      await signal.start();
+      await closeAll(cores);
+    }
+  });
 });

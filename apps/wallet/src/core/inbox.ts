@@ -28,7 +28,7 @@ import { runCeremony, runnerKey } from './ceremony.ts';
 import { CEREMONY_TTL_MS, type WalletContext } from './context.ts';
 import { WalletError, errorInfo } from './errors.ts';
 import { MAX_MESSAGE_BYTES, MAX_TEXT, parseGroupMessage, type GroupMessage } from './messages.ts';
-import type { AccountRecord, RequestRecord } from './records.ts';
+import { publicAccount, type AccountRecord, type RequestRecord } from './records.ts';
 import { applyApproval, applyFinalize, applyRejection, chooseSigners, finalized, hasApproved, settle, viewOf } from './requests.ts';
 import { openRoom, type AppRoom } from './room.ts';
 
@@ -54,6 +54,7 @@ export class Inbox {
   readonly #ctx: WalletContext;
   readonly #books = new Map<string, Book>();
   readonly #running = new Map<string, Promise<void>>();
+  readonly #timers = new Set<ReturnType<typeof setTimeout>>();
   #stopped = false;
 
   constructor(ctx: WalletContext) {
@@ -67,7 +68,25 @@ export class Inbox {
     const book: Book = { account, requests: new Map(stored.requests.map((r) => [r.id, { ...r }])), cursor: stored.cursor, room: undefined, opening: undefined, orphans: new Map(), online: new Set() };
     this.#books.set(account.id, book);
     for (const r of book.requests.values()) if (r.status === 'running' && r.participating) this.#start(book, r);
-    void this.#open(book).catch((e: unknown) => this.#error(e, account.id));
+    this.#openInBackground(book, 0);
+  }
+
+  /** Opens the group room, retrying with backoff while the server is unreachable. */
+  #openInBackground(book: Book, attempt: number): void {
+    void this.#open(book).catch((e: unknown) => {
+      this.#error(e, book.account.id);
+      if (this.#stopped || errorInfo(e).code !== 'transport') return;
+      this.#later(() => this.#openInBackground(book, attempt + 1), attempt);
+    });
+  }
+
+  /** Runs `f` after a backoff delay (1 s doubling up to 30 s) unless the inbox stops first. */
+  #later(f: () => void, attempt: number): void {
+    const t = setTimeout(() => {
+      this.#timers.delete(t);
+      if (!this.#stopped) f();
+    }, Math.min(30_000, 1000 * 2 ** Math.min(attempt, 5)));
+    this.#timers.add(t);
   }
 
   /** Accounts known to the inbox. */
@@ -283,17 +302,17 @@ export class Inbox {
 
   // ───────── ceremonies ─────────
 
-  #start(book: Book, r: RequestRecord): Promise<void> {
+  #start(book: Book, r: RequestRecord, attempt = 0): Promise<void> {
     const session = r.session!;
     let run = this.#running.get(session);
     if (!run) {
-      run = this.#ceremony(book, r).finally(() => this.#running.delete(session));
+      run = this.#ceremony(book, r, attempt).finally(() => this.#running.delete(session));
       this.#running.set(session, run);
     }
     return run;
   }
 
-  async #ceremony(book: Book, r: RequestRecord): Promise<void> {
+  async #ceremony(book: Book, r: RequestRecord, attempt: number): Promise<void> {
     const ctx = this.#ctx;
     const a = book.account;
     const inv = parseInvitation(r.invitation!, { now: null });
@@ -370,6 +389,11 @@ export class Inbox {
     } catch (e) {
       if (this.#stopped || e instanceof AbortError || (e as Error)?.name === 'AbortError') return;
       const error = this.#error(e, r.id);
+      if (error.code === 'transport' && !wasDone && r.status === 'running') {
+        // the server or a room was unreachable: the records stay, try again later
+        this.#later(() => void this.#start(book, r, attempt + 1), attempt);
+        return;
+      }
       if (error.code === 'nonce-reused')
         await ctx.vault.recordEvent('sign', { account: a.id.slice(0, 32), request: r.id, session: session.slice(0, 32), refused: 'nonce-reuse' }).catch(() => undefined);
       r.error = error;
@@ -511,16 +535,12 @@ export class Inbox {
   /** Closes every room (ceremonies stop through the context's abort signal). */
   async stop(): Promise<void> {
     this.#stopped = true;
+    for (const t of this.#timers) clearTimeout(t);
+    this.#timers.clear();
     for (const b of this.#books.values()) {
       await b.opening?.catch(() => undefined);
       await b.room?.close().catch(() => undefined);
     }
     await Promise.allSettled([...this.#running.values()]);
   }
-}
-
-/** The public part of an account record. */
-export function publicAccount(a: AccountRecord): import('./api.ts').Account {
-  const { shareId: _s, groupInvitation: _g, ...pub } = a;
-  return pub;
 }

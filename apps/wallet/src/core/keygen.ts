@@ -92,6 +92,7 @@ export async function runKeygen(ctx: WalletContext, k: KeygenInput): Promise<Acc
     members,
     shareId: res.shareId,
     groupInvitation: k.groupInvitation,
+    lobbyId: k.lobbyId,
   };
   await ctx.records.putAccount(account);
   await ctx.vault.sessions.delete(runnerKey(dkg.session, self as PartyIndex));

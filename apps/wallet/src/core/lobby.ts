@@ -25,7 +25,7 @@ import { WalletError, asWalletError, errorInfo } from './errors.ts';
 import { runKeygen } from './keygen.ts';
 import { LOBBY_PROTOCOL, makeInviteLink, parseInviteLink, parseLobbyParams, type LobbyParams } from './link.ts';
 import { GROUP_PROTOCOL, checkEnrollProof, enrollProof, parseLobbyMessage, type LobbyMessage } from './messages.ts';
-import type { AccountRecord, LobbyRecord } from './records.ts';
+import { publicAccount, type AccountRecord, type LobbyRecord } from './records.ts';
 import { openRoom, type AppRoom } from './room.ts';
 
 /** Most parties of an account. */
@@ -131,6 +131,8 @@ export class Lobby implements LobbyHandle {
   #keygen: Promise<void> | undefined;
   #online = new Set<number>();
   #ended = false;
+  #retries = 0;
+  #timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(host: LobbyHost, rec: LobbyRecord) {
     this.#host = host;
@@ -190,11 +192,16 @@ export class Lobby implements LobbyHandle {
    * Enrolls from a link as a joiner and saves the lobby.
    * @throws {WalletError} `malformed-link`, `bad-signature`, `expired`, `bad-input`, `unsupported-scheme`.
    */
-  static async join(host: LobbyHost, link: string, memberLabel: string | undefined): Promise<Lobby> {
+  static async join(host: LobbyHost, link: string, memberLabel: string | undefined, existing: (id: string) => Lobby | undefined): Promise<Lobby> {
     const ctx = host.ctx;
     const l = parseInviteLink(link, ctx.now());
-    ctx.driver(l.params.scheme, l.params.suite);
     if (bytesToHex(l.creatorKey) === bytesToHex(ctx.identity.publicKey)) throw new WalletError('bad-input', 'this wallet created the lobby; send the link to another device', { field: 'link' });
+    const running = existing(l.invitation.session);
+    if (running) {
+      l.enrollment.secretKey.fill(0);
+      return running;
+    }
+    ctx.driver(l.params.scheme, l.params.suite);
     const label = memberLabel ?? `Member ${l.slot}`;
     if (typeof label !== 'string' || label.length > 100) throw new WalletError('bad-input', 'expected a label of at most 100 characters', { field: 'memberLabel' });
     const rec: LobbyRecord = {
@@ -215,7 +222,29 @@ export class Lobby implements LobbyHandle {
 
   /** Starts (or resumes) this lobby's work in the background. */
   start(): void {
-    void this.#run().catch((e: unknown) => this.#fail(e));
+    void this.#run().catch((e: unknown) => this.#failed(e, () => this.start()));
+  }
+
+  /**
+   * Handles a failure of background work: transport trouble (server unreachable, room not
+   * joinable) is reported and retried with backoff; anything else fails the lobby.
+   */
+  #failed(e: unknown, retry: () => void): void {
+    if (this.#abort.signal.aborted) return;
+    const w = asWalletError(e);
+    if (w.code !== 'transport') {
+      this.#fail(w);
+      return;
+    }
+    this.#report(w);
+    const delay = Math.min(30_000, 1000 * 2 ** Math.min(this.#retries++, 5));
+    void this.#closeRoom().then(() => {
+      if (this.#abort.signal.aborted) return;
+      this.#timer = setTimeout(() => {
+        this.#timer = undefined;
+        if (!this.#abort.signal.aborted) retry();
+      }, delay);
+    });
   }
 
   view(): LobbyView {
@@ -344,7 +373,7 @@ export class Lobby implements LobbyHandle {
     delete this.#rec.error;
     await this.#save();
     void this.#closeRoom();
-    void this.#startKeygen().catch((e: unknown) => this.#fail(e));
+    this.#keygenInBackground();
   }
 
   async #onEnroll(from: PartyIndex, m: Extract<LobbyMessage, { t: 'enroll' }>): Promise<void> {
@@ -391,7 +420,7 @@ export class Lobby implements LobbyHandle {
     for (const k of Object.keys(this.#rec.enrollmentSecrets)) delete this.#rec.enrollmentSecrets[k];
     await this.#save();
     await this.#postStart();
-    void this.#startKeygen().catch((e: unknown) => this.#fail(e));
+    this.#keygenInBackground();
   }
 
   async #postStart(): Promise<void> {
@@ -400,8 +429,15 @@ export class Lobby implements LobbyHandle {
   }
 
   #startKeygen(): Promise<void> {
-    this.#keygen ??= this.#keygenRun();
+    this.#keygen ??= this.#keygenRun().catch((e: unknown) => {
+      this.#keygen = undefined;
+      throw e;
+    });
     return this.#keygen;
+  }
+
+  #keygenInBackground(): void {
+    void this.#startKeygen().catch((e: unknown) => this.#failed(e, () => this.#keygenInBackground()));
   }
 
   async #keygenRun(): Promise<void> {
@@ -427,8 +463,7 @@ export class Lobby implements LobbyHandle {
     await this.#closeRoom();
     await ctx.records.deleteLobby(this.id);
     this.#end();
-    const { shareId: _s, groupInvitation: _g, ...pub } = account;
-    this.#resolve(pub);
+    this.#resolve(publicAccount(account));
   }
 
   async #closeRoom(): Promise<void> {
@@ -459,6 +494,7 @@ export class Lobby implements LobbyHandle {
 
   async cancel(): Promise<void> {
     this.#abort.abort();
+    if (this.#timer) clearTimeout(this.#timer);
     await this.#closeRoom();
     await this.#host.ctx.records.deleteLobby(this.id).catch(() => undefined);
     this.#end();
@@ -468,6 +504,7 @@ export class Lobby implements LobbyHandle {
   /** Stops work because the wallet locks (the record stays; it resumes on unlock). */
   async stop(): Promise<void> {
     this.#abort.abort();
+    if (this.#timer) clearTimeout(this.#timer);
     await this.#closeRoom();
     await this.#keygen?.catch(() => undefined);
     this.#reject(new WalletError('locked', 'the wallet was locked; the lobby resumes on unlock'));

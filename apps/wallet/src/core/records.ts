@@ -20,6 +20,14 @@ export interface AccountRecord extends Account {
   readonly shareId: string;
   /** Canonical text of the signed group-room invitation. */
   readonly groupInvitation: string;
+  /** The lobby the account came from. */
+  readonly lobbyId?: string;
+}
+
+/** The public part of an account record. */
+export function publicAccount(a: AccountRecord): Account {
+  const { shareId: _s, groupInvitation: _g, lobbyId: _l, ...pub } = a;
+  return pub;
 }
 
 /** Stored lobby state. */

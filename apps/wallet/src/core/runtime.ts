@@ -10,9 +10,9 @@ import type { Account, CreateAccountOptions, JoinOptions, LobbyHandle, RequestVi
 import { createContext, type WalletContext } from './context.ts';
 import type { Emitter } from './emitter.ts';
 import { WalletError, errorInfo } from './errors.ts';
-import { Inbox, publicAccount } from './inbox.ts';
+import { Inbox } from './inbox.ts';
 import { Lobby, type LobbyHost } from './lobby.ts';
-import type { AccountRecord } from './records.ts';
+import { publicAccount, type AccountRecord } from './records.ts';
 import { checkStatus } from './status.ts';
 
 /** What a {@link Runtime} is built from. */
@@ -112,11 +112,14 @@ export class Runtime implements LobbyHost {
 
   /** @throws {WalletError} `malformed-link`, `bad-signature`, `expired`, `bad-input`. */
   async joinFromLink(link: string, o: JoinOptions): Promise<LobbyHandle> {
-    const l = await Lobby.join(this, link, o.memberLabel);
-    const have = this.#lobbies.get(l.id);
-    if (have) return have;
-    this.#lobbies.set(l.id, l);
-    l.start();
+    const l = await Lobby.join(this, link, o.memberLabel, (id) => {
+      if (this.#inbox.accounts().some((a) => a.lobbyId === id)) throw new WalletError('already-decided', 'this wallet already holds the account of that lobby', { field: 'link' });
+      return this.#lobbies.get(id);
+    });
+    if (!this.#lobbies.has(l.id)) {
+      this.#lobbies.set(l.id, l);
+      l.start();
+    }
     return l;
   }
 
