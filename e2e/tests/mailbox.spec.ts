@@ -60,3 +60,36 @@ test('an offline party catches up through the mailbox', async ({ newParty, shot 
   await expect(carolCard.getByTestId('request-late')).toBeVisible({ timeout: 30_000 });
   await shot(page, 'mailbox-caught-up');
 });
+
+test('a member offline when the last seat is taken catches up through the mailbox', async ({ newParty, shot }) => {
+  const alice = await newParty('alice');
+  const bob = await newParty('bob');
+  const carol = await newParty('carol');
+  await createVault(alice.page, { passkey: true });
+  await createVault(bob.page, { passkey: true, passphrase: 'bob passphrase 1' });
+  await createVault(carol.page, { passkey: true });
+
+  const links = await createSharedWallet(alice.page, { label: 'Late joiner', suite: 'taproot', threshold: 2, parties: 3, memberLabel: 'Alice' });
+  await joinFromLink(bob.page, links.get(2)!, 'Bob');
+  await expect(bob.page.getByTestId('lobby-stage')).toHaveAttribute('data-stage', 'waiting-invitation', { timeout: 30_000 });
+  await expect(alice.page.locator('[data-testid="lobby-slot"][data-index="2"]')).toHaveAttribute('data-joined', 'true', { timeout: 30_000 });
+  const lobbyPath = new URL(bob.page.url()).hash;
+  await bob.page.close();
+
+  // Carol joins while Bob is away: every seat is taken, but Bob is not there to run the key generation.
+  await joinFromLink(carol.page, links.get(3)!, 'Carol');
+  await expect(alice.page.locator('[data-testid="lobby-slot"][data-index="3"]')).toHaveAttribute('data-joined', 'true', { timeout: 30_000 });
+  await expect(alice.page.getByTestId('lobby-stage')).toHaveAttribute('data-stage', 'keygen', { timeout: 30_000 });
+  await expect(alice.page.getByTestId('lobby-done')).toHaveCount(0);
+  await shot(alice.page, 'lobby-waiting-for-offline-member');
+
+  // Bob comes back and catches up from the mailbox; everyone ends with the same key.
+  const page = await bob.context.newPage();
+  await page.goto(`/${lobbyPath}`);
+  await unlockWithPassphrase(page, 'bob passphrase 1');
+  const [idA, idB, idC] = await Promise.all([waitForAccount(alice.page), waitForAccount(page), waitForAccount(carol.page)]);
+  expect(new Set([idA, idB, idC]).size).toBe(1);
+  const key = await openAccount(alice.page, idA);
+  expect(await openAccount(page, idA)).toBe(key);
+  expect(await openAccount(carol.page, idA)).toBe(key);
+});

@@ -36,7 +36,9 @@ export function lobbyScreen(ctx: AppContext, route: Route): Screen {
 
   function slotRow(v: LobbyView, s: LobbyView['slots'][number]): HTMLElement {
     const isSelf = s.index === v.selfIndex;
-    const status = s.joined || isSelf ? h('span', { class: 'badge ok', testid: 'slot-joined' }, isSelf ? 'You' : 'Joined') : h('span', { class: 'badge warn' }, 'Invited');
+    const joinedBadge = s.joined || isSelf ? h('span', { class: 'badge ok', testid: 'slot-joined' }, isSelf ? 'You' : 'Joined') : h('span', { class: 'badge warn' }, 'Invited');
+    const presence = !isSelf && s.joined && s.online !== undefined && v.stage !== 'done' ? h('span', { class: `badge ${s.online ? 'ok' : ''}`, testid: 'slot-online', 'data-online': String(s.online) }, s.online ? 'online' : 'offline — will catch up') : null;
+    const status = h('span', { class: 'row' }, presence, joinedBadge);
     const who = s.member ? h('div', { class: 'small' }, h('strong', {}, s.member.label || `Member ${s.index}`), ' · fingerprint ', h('span', { class: 'fingerprint', testid: 'slot-fingerprint' }, groupFingerprint(s.member.fingerprint))) : null;
     let link: HTMLElement | null = null;
     if (v.role === 'creator' && s.link && !s.joined && !isSelf && v.stage === 'enrolling') {
@@ -69,7 +71,7 @@ export function lobbyScreen(ctx: AppContext, route: Route): Screen {
       h(
         'div',
         { class: 'card' },
-        h('div', { class: 'row between' }, h('h2', {}, v.role === 'creator' ? 'Invite your co-signers' : 'Joining'), h('span', { class: `badge ${st.cls}`, testid: 'lobby-stage', 'data-stage': v.stage }, st.text)),
+        h('div', { class: 'row between' }, h('h2', {}, v.stage === 'keygen' ? 'Generating the shared key' : v.stage === 'done' ? 'Wallet ready' : v.stage === 'failed' ? 'Setup failed' : v.role === 'creator' ? 'Invite your co-signers' : 'Joining'), h('span', { class: `badge ${st.cls}`, testid: 'lobby-stage', 'data-stage': v.stage }, st.text)),
         h('p', { class: 'small muted' }, 'Creator fingerprint: ', h('span', { class: 'fingerprint', testid: 'lobby-creator-fingerprint' }, groupFingerprint(v.creatorFingerprint)), ` · invites expire ${formatTime(v.expiresAt)}`),
         v.stage === 'enrolling' || v.stage === 'waiting-invitation' ? progressBar('Members joined', { round: joined, rounds: v.parties }, 'lobby-joined-progress', '') : null,
         v.stage === 'keygen' ? progressBar('Key generation', v.progress, 'lobby-keygen-progress') : null,
