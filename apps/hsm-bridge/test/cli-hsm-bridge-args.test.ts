@@ -64,6 +64,7 @@ describe('tessera hsm-bridge arguments', () => {
       [[...base, '--port', '0', '--log-level', 'loud'], /^error: --log-level: expected one of/],
       [[...base, '--port', '0', '--pin', '1234'], /^error: --pin: unknown option$/],
       [['--approve', 'desk', '--port', '1'], /^error: --port: cannot be combined with --approve$/],
+      [['--dev-softhsm', join(tok.dir, 'dev'), '--pin-file', tok.pinFile, '--port', '0'], /^error: --pin-file: cannot be combined with --dev-softhsm$/],
       [['--approve', '../x'], /^error: --approve: not a device id/],
       [['--approve', 'ghost', '--data', join(tok.dir, 'cli-data')], /^error: --approve: no registered device "ghost"/],
     ];

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateIdentity } from '@tessera/transport/identity';
+import { listDevices } from '../src/registry.ts';
 import { initSoftHsm, register, signedRequest, SOFTHSM_MODULE, type TestToken } from './helpers.ts';
 
 const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
@@ -112,6 +113,25 @@ describe('tessera hsm-bridge (process)', () => {
     expect((await fetch(`${url}/health`)).status).toBe(200);
     child.kill('SIGTERM');
     expect((await done).code).toBe(0);
+  });
+
+  it('--dev-softhsm initializes a development token on first run and reuses it after', async () => {
+    const devDir = join(tok.dir, 'dev-hsm');
+    const serials: string[] = [];
+    for (const expected of ['initialized', 'reused']) {
+      const child = startCli(['--dev-softhsm', devDir, '--port', '0'], { ...process.env, SOFTHSM2_CONF: '/nonexistent/softhsm2.conf' });
+      const done = collect(child);
+      const url = await firstLine(child);
+      const h = (await (await fetch(`${url}/health`)).json()) as { token: { label: string; serial: string } };
+      expect(h.token.label).toBe('tessera-dev');
+      serials.push(h.token.serial);
+      child.kill('SIGTERM');
+      const r = await done;
+      expect(r.code).toBe(0);
+      expect(r.stderr).toMatch(new RegExp(`^development SoftHSM2 token "tessera-dev" ${expected} in `));
+    }
+    expect(serials[1]).toBe(serials[0]);
+    expect(listDevices(join(devDir, 'data'))).toEqual([]);
   });
 
   it('exits 1 with a clear line on a wrong PIN, a missing module, an unset PIN variable or an unknown token', async () => {

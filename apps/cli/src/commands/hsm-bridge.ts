@@ -1,7 +1,8 @@
 /**
  * `tessera hsm-bridge --module <path> --pin-file F --port P`: runs the PKCS#11 bridge
  * (apps/hsm-bridge) until interrupted, and the operator's device actions
- * (`--approve DEVICE_ID`, `--list-devices`) on its registry directory.
+ * (`--approve DEVICE_ID`, `--list-devices`) on its registry directory. `--dev-softhsm DIR`
+ * runs it on a development SoftHSM2 token kept in DIR, initialized on first run (npm start).
  *
  * The bridge code is loaded when the command runs (the native `pkcs11js` addon is only needed
  * here), from apps/hsm-bridge next to this app.
@@ -24,6 +25,7 @@ const options = {
   'rate-burst': { type: 'string' },
   'rate-per-minute': { type: 'string' },
   'log-level': { type: 'string' },
+  'dev-softhsm': { type: 'string' },
   approve: { type: 'string' },
   'list-devices': { type: 'boolean' },
 } as const;
@@ -53,18 +55,22 @@ interface BridgeModules {
   log: {
     createLogger(sink: { write(text: string): unknown }, level: Level): unknown;
   };
+  softhsm: {
+    ensureSoftHsmToken(dir: string, label?: string): { conf: string; pinFile: string; label: string; created: boolean };
+    SOFTHSM_MODULE_PATH: string;
+  };
 }
 
 async function loadBridge(): Promise<BridgeModules> {
   const at = (p: string): string => new URL(`../../../hsm-bridge/src/${p}`, import.meta.url).href;
-  const [server, registry, log] = await Promise.all([import(at('server.ts')), import(at('registry.ts')), import(at('log.ts'))]);
-  return { server, registry, log } as BridgeModules;
+  const [server, registry, log, softhsm] = await Promise.all([import(at('server.ts')), import(at('registry.ts')), import(at('log.ts')), import(at('softhsm.ts'))]);
+  return { server, registry, log, softhsm } as BridgeModules;
 }
 
 /** Default registry directory (relative to the working directory). */
 const DEFAULT_DATA = 'hsm-bridge-data';
 
-const SERVE_ONLY = ['module', 'pin-file', 'pin-env', 'port', 'host', 'origin', 'token-label', 'max-body', 'skew', 'rate-burst', 'rate-per-minute', 'log-level'] as const;
+const SERVE_ONLY = ['module', 'pin-file', 'pin-env', 'dev-softhsm', 'port', 'host', 'origin', 'token-label', 'max-body', 'skew', 'rate-burst', 'rate-per-minute', 'log-level'] as const;
 
 function parseOrigins(text: string): string[] {
   const list = text
@@ -84,6 +90,7 @@ export const hsmBridgeCommand: Command = {
                           [--host H] [--origin O[,O…]] [--data DIR] [--token-label L]
                           [--max-body B] [--skew S] [--rate-burst N] [--rate-per-minute R]
                           [--log-level debug|info|warn|error]
+       tessera hsm-bridge --dev-softhsm DIR --port P [options above]
        tessera hsm-bridge --list-devices [--data DIR]
        tessera hsm-bridge --approve DEVICE_ID [--data DIR]
 
@@ -108,11 +115,16 @@ once listening; logs (JSON lines) go to stderr. Ctrl-C or SIGTERM stops it clean
   --rate-burst N       requests a device may send at once (default 30)
   --rate-per-minute R  sustained requests per device per minute (default 300)
   --log-level L        least severe level logged (default info)
+  --dev-softhsm DIR    development only: use (and on first run initialize) a SoftHSM2 token
+                       kept in DIR with a random PIN in DIR/pin, instead of --module and
+                       --pin-file; the registry defaults to DIR/data
   --list-devices       print the registered devices (id, status, key fingerprint)
   --approve ID         approve a registered device (compare its fingerprint first)`,
   async run(args: string[], ctx: CliContext): Promise<number> {
     const { values } = parseCommandArgs(args, options);
-    const dir = values.data ?? DEFAULT_DATA;
+    const devDir = values['dev-softhsm'];
+    if (devDir !== undefined && devDir.trim() === '') throw new UsageError('--dev-softhsm', 'expected a directory');
+    const dir = values.data ?? (devDir !== undefined ? `${devDir.replace(/\/+$/, '')}/data` : DEFAULT_DATA);
     if (dir.trim() === '') throw new UsageError('--data', 'expected a directory');
     const operator = values.approve !== undefined ? '--approve' : values['list-devices'] ? '--list-devices' : undefined;
     if (values.approve !== undefined && values['list-devices']) throw new UsageError('--list-devices', 'cannot be combined with --approve');
@@ -134,10 +146,14 @@ once listening; logs (JSON lines) go to stderr. Ctrl-C or SIGTERM stops it clean
       for (const d of bridge.registry.listDevices(dir)) ctx.stdout.write(`${d.id}\t${d.status}\t${d.fingerprint}\t${new Date(d.registered).toISOString()}\n`);
       return 0;
     }
-    if (values.module === undefined) throw new UsageError('--module', 'required (path of the PKCS#11 module)');
-    if (values.module.trim() === '') throw new UsageError('--module', 'expected a path');
-    if (values['pin-file'] !== undefined && values['pin-env'] !== undefined) throw new UsageError('--pin-env', 'cannot be combined with --pin-file');
-    if (values['pin-file'] === undefined && values['pin-env'] === undefined) throw new UsageError('--pin-file', 'required (or --pin-env VAR)');
+    if (devDir !== undefined) {
+      for (const k of ['module', 'pin-file', 'pin-env', 'token-label'] as const) if (values[k] !== undefined) throw new UsageError(`--${k}`, 'cannot be combined with --dev-softhsm');
+    } else {
+      if (values.module === undefined) throw new UsageError('--module', 'required (path of the PKCS#11 module)');
+      if (values.module.trim() === '') throw new UsageError('--module', 'expected a path');
+      if (values['pin-file'] !== undefined && values['pin-env'] !== undefined) throw new UsageError('--pin-env', 'cannot be combined with --pin-file');
+      if (values['pin-file'] === undefined && values['pin-env'] === undefined) throw new UsageError('--pin-file', 'required (or --pin-env VAR)');
+    }
     if (values['pin-env'] !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(values['pin-env'])) throw new UsageError('--pin-env', `not an environment variable name: ${JSON.stringify(shorten(values['pin-env']))}`);
     if (values.port === undefined) throw new UsageError('--port', 'required');
     const port = parseIntArg('--port', values.port, 0, 65535);
@@ -149,10 +165,19 @@ once listening; logs (JSON lines) go to stderr. Ctrl-C or SIGTERM stops it clean
     const burst = values['rate-burst'] !== undefined ? parseIntArg('--rate-burst', values['rate-burst'], 1, 1_000_000) : 30;
     const perMinute = values['rate-per-minute'] !== undefined ? parseIntArg('--rate-per-minute', values['rate-per-minute'], 0, 60_000_000) : 300;
     const bridge = await loadBridge();
+    let modulePath = values.module;
+    let pin: { file: string } | { env: string } | undefined = values['pin-file'] !== undefined ? { file: values['pin-file'] } : values['pin-env'] !== undefined ? { env: values['pin-env'] } : undefined;
+    if (devDir !== undefined) {
+      const dev = bridge.softhsm.ensureSoftHsmToken(devDir);
+      process.env.SOFTHSM2_CONF = dev.conf; // read by the library at C_Initialize
+      modulePath = bridge.softhsm.SOFTHSM_MODULE_PATH;
+      pin = { file: dev.pinFile };
+      ctx.stderr.write(`development SoftHSM2 token "${dev.label}" ${dev.created ? 'initialized' : 'reused'} in ${devDir} (SOFTHSM2_CONF=${dev.conf})\n`);
+    }
     const logger = bridge.log.createLogger(ctx.stderr, level);
     const server = await bridge.server.startBridgeService({
-      modulePath: values.module,
-      pin: values['pin-file'] !== undefined ? { file: values['pin-file'] } : { env: values['pin-env'] },
+      modulePath,
+      pin,
       dataDir: dir,
       port,
       host: values.host ?? '127.0.0.1',
