@@ -51,7 +51,7 @@ import {
   type PresignOutput,
   type Presignature,
 } from '@tessera/protocols/cggmp/presign';
-import { poolPrimeSource, type PrimeSource } from '@tessera/protocols/cggmp/prime-source';
+import type { PrimeSource } from '@tessera/protocols/cggmp/prime-source';
 import { REFRESH_PROTOCOL, createCggmpRefreshSession, restoreCggmpRefreshSession } from '@tessera/protocols/cggmp/refresh';
 import { SIGN_PROTOCOL, createCggmpSignSession, restoreCggmpSignSession, type PresignatureLedger, type SignOutput } from '@tessera/protocols/cggmp/sign';
 import { poolVerifier, type ZkVerifier } from '@tessera/protocols/cggmp/wire';
@@ -229,7 +229,7 @@ export interface PoolPrimeSourceOptions {
  */
 export function cggmpPoolPrimeSource(pool: Pick<WorkerPool, 'findPrimes'>, opts: PoolPrimeSourceOptions = {}): PrimeSource {
   const bits = opts.bits ?? 1024;
-  poolPrimeSource(pool, bits); // validates bits
+  assertInteger('bits', bits, 1024, 8192);
   return async () => {
     const [p, q] = await pool.findPrimes(2, {
       bits,
