@@ -43,7 +43,10 @@ export async function unlockWithPassphrase(page: Page, passphrase: string): Prom
 }
 
 /** Fills the create-wallet form and returns the invite links by slot (2..n). */
-export async function createSharedWallet(page: Page, opts: { label: string; suite: 'taproot' | 'secp256k1' | 'ed25519'; threshold: number; parties: number; memberLabel?: string }): Promise<Map<number, string>> {
+export async function createSharedWallet(
+  page: Page,
+  opts: { label: string; suite: 'taproot' | 'secp256k1' | 'ed25519'; threshold: number; parties: number; memberLabel?: string; beforeSubmit?: () => Promise<void> },
+): Promise<Map<number, string>> {
   await page.goto('/#/create');
   await expect(page.getByTestId('screen-create')).toBeVisible();
   await page.getByTestId('create-label').fill(opts.label);
@@ -51,6 +54,7 @@ export async function createSharedWallet(page: Page, opts: { label: string; suit
   await page.getByTestId(`create-suite-${opts.suite}`).check();
   await page.getByTestId('create-threshold').fill(String(opts.threshold));
   await page.getByTestId('create-parties').fill(String(opts.parties));
+  await opts.beforeSubmit?.();
   await page.getByTestId('create-submit').click();
   await expect(page.getByTestId('screen-lobby')).toBeVisible({ timeout: 30_000 });
   const links = new Map<number, string>();

@@ -78,6 +78,7 @@ test('an Ed25519 wallet signs, refreshes its shares, signs again, and restores f
   await restored.page.getByTestId('restore-passphrase').fill('wrong backup passphrase');
   await restored.page.getByTestId('restore-submit').click();
   await expect(restored.page.getByTestId('restore-error')).toBeVisible({ timeout: 60_000 });
+  await shot(restored.page, 'restore-wrong-passphrase');
   await restored.page.getByTestId('restore-passphrase').fill('backup passphrase 9');
   await restored.page.getByTestId('restore-submit').click();
   await expect(restored.page.getByTestId('screen-unlock').or(restored.page.getByTestId('screen-accounts'))).toBeVisible({ timeout: 60_000 });

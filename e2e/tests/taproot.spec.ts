@@ -23,7 +23,7 @@ test('three contexts create a 2-of-3 Taproot wallet and sign; the BIP340 signatu
   await shot(alice.page, 'accounts-empty');
 
   // Alice creates the wallet; Bob and Carol join with their links.
-  const links = await createSharedWallet(alice.page, { label: 'Treasury', suite: 'taproot', threshold: 2, parties: 3, memberLabel: 'Alice' });
+  const links = await createSharedWallet(alice.page, { label: 'Treasury', suite: 'taproot', threshold: 2, parties: 3, memberLabel: 'Alice', beforeSubmit: () => shot(alice.page, 'create-form') });
   expect(links.size).toBe(2);
   for (const link of links.values()) expect(link).toContain('#join=');
   await shot(alice.page, 'create-lobby-invites');
@@ -43,6 +43,9 @@ test('three contexts create a 2-of-3 Taproot wallet and sign; the BIP340 signatu
   expect(idB).toBe(idA);
   expect(idC).toBe(idA);
   await shot(alice.page, 'create-lobby-done');
+  await alice.page.goto('/#/accounts');
+  await expect(alice.page.locator(`[data-testid="account-card"][data-account-id="${idA}"]`)).toBeVisible();
+  await shot(alice.page, 'accounts');
 
   const keyA = await openAccount(alice.page, idA);
   const keyB = await openAccount(bob.page, idA);

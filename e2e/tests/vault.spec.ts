@@ -90,6 +90,15 @@ test('the passkey unlocks after a reload and the app shell loads offline', async
   await unlockWithPasskey(page);
   await expect(page.getByTestId('screen-accounts')).toBeVisible();
 
+  // Installable: the manifest names a standalone app with 192 and 512 px icons that are served.
+  const manifest = (await (await page.request.get('/manifest.webmanifest')).json()) as { display: string; icons: { src: string; sizes: string }[] };
+  expect(manifest.display).toBe('standalone');
+  for (const size of ['192x192', '512x512']) {
+    const icon = manifest.icons.find((i) => i.sizes === size);
+    expect(icon, size).toBeDefined();
+    expect((await page.request.get(icon!.src)).status()).toBe(200);
+  }
+
   await context.setOffline(true);
   await page.reload();
   await expect(page.getByTestId('screen-unlock')).toBeVisible({ timeout: 30_000 });
@@ -97,7 +106,7 @@ test('the passkey unlocks after a reload and the app shell loads offline', async
   await context.setOffline(false);
 });
 
-test('the vault can be created and the wallet navigated with the keyboard alone', async ({ newParty }) => {
+test('the vault can be created and the wallet navigated with the keyboard alone', async ({ newParty, shot }) => {
   const { page } = await newParty('keyboard', { authenticator: false });
   await expect(page.getByTestId('screen-welcome')).toBeVisible();
   // Without a passkey authenticator the passkey choice is still offered by the browser; turn it off with Space.
@@ -122,4 +131,5 @@ test('the vault can be created and the wallet navigated with the keyboard alone'
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('screen-settings')).toBeVisible();
   await expect(page.locator('[data-testid="method"][data-kind="passphrase"]')).toHaveCount(1);
+  await shot(page, 'settings');
 });
