@@ -64,6 +64,8 @@ export function accountsScreen(ctx: AppContext): Screen {
   const renderAccounts = async (): Promise<void> => {
     try {
       const accounts = await ctx.core.accounts();
+      const waiting = new Map<string, number>();
+      for (const r of await ctx.core.inbox().catch(() => [] as RequestView[])) if ((r.status === 'pending' || r.status === 'ready') && (r.mine === undefined || r.canFinalize)) waiting.set(r.accountId, (waiting.get(r.accountId) ?? 0) + 1);
       replaceChildren(
         list,
         accounts.length
@@ -73,7 +75,12 @@ export function accountsScreen(ctx: AppContext): Screen {
                 { class: 'card account-card', testid: 'account-card', 'data-account-id': a.id, 'data-label': a.label },
                 h('h3', {}, a.label, h('span', { class: 'badge accent' }, `${a.threshold} of ${a.parties}`)),
                 h('dl', { class: 'facts small' }, h('dt', {}, 'Scheme'), h('dd', {}, suiteName(a.suite)), h('dt', {}, 'Group key'), h('dd', { class: 'mono', title: a.groupKey }, shortHex(a.groupKey)), h('dt', {}, 'You are'), h('dd', {}, `member #${a.selfIndex}`), h('dt', {}, 'Epoch'), h('dd', {}, String(a.epoch))),
-                h('div', { class: 'actions' }, h('a', { class: 'button primary', href: `#/account/${encodeURIComponent(a.id)}`, testid: 'account-open' }, 'Open')),
+                h(
+                  'div',
+                  { class: 'actions' },
+                  h('a', { class: 'button primary', href: `#/account/${encodeURIComponent(a.id)}`, testid: 'account-open' }, 'Open'),
+                  waiting.get(a.id) ? h('a', { class: 'button', href: '#/inbox', testid: 'account-waiting' }, `${waiting.get(a.id)} waiting for you`) : null,
+                ),
               ),
             )
           : h('div', { class: 'card', testid: 'accounts-empty' }, h('h2', {}, 'No shared wallets yet'), h('p', { class: 'muted' }, 'Create a wallet and invite your other devices or co-signers, or join one with an invite link.')),
@@ -98,7 +105,7 @@ export function accountsScreen(ctx: AppContext): Screen {
     title: 'Accounts',
     onEvent(e: WalletEvent) {
       if (e.type === 'lobby') renderLobbies();
-      if (e.type === 'account') {
+      if (e.type === 'account' || e.type === 'request') {
         renderLobbies();
         void renderAccounts();
       }

@@ -29,7 +29,7 @@ export function createScreen(ctx: AppContext): Screen {
   const updateSummary = (): void => {
     const t = Number(threshold.value);
     const n = Number(parties.value);
-    summary.textContent = Number.isInteger(t) && Number.isInteger(n) && t >= 1 && n >= 2 && t <= n ? `Any ${t} of the ${n} members can sign together; ${t - 1 === 0 ? 'each member alone can sign' : `${t - 1} alone cannot`}. You will send ${n - 1} invite link${n - 1 === 1 ? '' : 's'}.` : 'Choose 1 ≤ t ≤ n and 2 ≤ n ≤ 16.';
+    summary.textContent = Number.isInteger(t) && Number.isInteger(n) && t >= 1 && n >= 2 && t <= n ? `${t === 1 ? `Each of the ${n} members can sign alone.` : `Any ${t} of the ${n} members can sign together; fewer cannot.`} You will send ${n - 1} invite link${n - 1 === 1 ? '' : 's'}.` : 'Choose 1 ≤ t ≤ n and 2 ≤ n ≤ 16.';
   };
   threshold.addEventListener('input', updateSummary);
   parties.addEventListener('input', updateSummary);

@@ -17,6 +17,13 @@ export function settingsScreen(ctx: AppContext): Screen {
   async function loadMethods(): Promise<void> {
     try {
       const methods = await ctx.core.listMethods();
+      const hasPass = methods.some((m) => m.kind === 'passphrase');
+      const hasKey = methods.some((m) => m.kind !== 'passphrase');
+      for (const o of Array.from(authKind.options)) o.disabled = o.value === 'passphrase' ? !hasPass : !hasKey;
+      if (authKind.selectedOptions[0]?.disabled) {
+        authKind.value = hasPass ? 'passphrase' : 'webauthn';
+        authPassField.hidden = authKind.value !== 'passphrase';
+      }
       replaceChildren(
         methodsBox,
         h(
