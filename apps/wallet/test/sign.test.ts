@@ -3,15 +3,20 @@
  * bytes to sign everywhere; an approval makes it ready; finalize runs FROST signing among the
  * requester and the approver; the signature verifies with noble (BIP340 / Ed25519) and every
  * wallet, signer or not, shows it verified; a late approval is recorded as not needed;
- * rejections close a request; bad calls give typed errors; an invitation posted again after
+ * rejections close a request; bad calls give typed errors; forged ceremony invitations (wrong
+ * message hash, not signed by the sending member, naming a party that did not approve) are
+ * refused naming the field; an invitation posted again after
  * the signing finished is refused by the nonce ledger (audited, shown on the request); a
  * posted signature that does not verify is reported as tampered, naming its sender.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { schnorr } from '@noble/curves/secp256k1.js';
-import { hexToBytes } from '@tessera/crypto/bytes';
-import { parseInvitation } from '@tessera/transport/invitation';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, hexToBytes } from '@tessera/crypto/bytes';
+import { newSessionId } from '@tessera/protocols/engine/ids';
+import { generateIdentity } from '@tessera/transport/identity';
+import { createInvitation, parseInvitation } from '@tessera/transport/invitation';
 import { connectSignal } from '@tessera/transport/signal-client';
 import { sealAppMessage } from '../src/core/messages.ts';
 import { closeAll, committee, ownerOf, startTestSignal, until, type TestCore, type TestSignal } from './helpers.ts';
@@ -105,7 +110,7 @@ describe('wallet core: requests, approvals and FROST signing', () => {
       expect(c2.events.find((e) => e.type === 'error' && e.error.code === 'nonce-reused')).toMatchObject({ context: req.id });
       const after = (await requestOf(c2, req.id))!;
       expect(after).toMatchObject({ status: 'done', signature: done.signature, error: { code: 'nonce-reused' } });
-      expect((await c2.core.auditLog()).some((e) => e.kind === 'sign' && e.details.refused === 'nonce-reuse')).toBe(true);
+      await until(async () => (await c2.core.auditLog()).some((e) => e.kind === 'sign' && e.details.refused === 'nonce-reuse'), 20_000, 'refusal audited');
 
       // a result whose signature does not verify is refused, naming the sender
       const bad = done.signature!.slice(0, -2) + (done.signature!.endsWith('00') ? '01' : '00');
@@ -138,6 +143,25 @@ describe('wallet core: requests, approvals and FROST signing', () => {
       const message = text.encode('release build 1.2.3');
       const req = await c1.core.requestSignature(acc.id, message);
       await until(async () => (await requestOf(c3, req.id)) !== undefined, 20_000, 'request at party 3');
+
+      // forged finalize invitations (sent by member 1) are refused, naming the field
+      const owner = await ownerOf(c1);
+      const members = acc.members.filter((m) => m.index !== 2).map((m) => [m.index, hexToBytes(m.publicKey)] as [number, Uint8Array]);
+      const params = { ceremony: 'sign', scheme: 'frost', suite: 'ed25519', groupKey: acc.groupKey, account: acc.id, request: req.id, signers: [1, 3], messageHash: bytesToHex(sha256(message)), epoch: null };
+      const forge = (over: Record<string, unknown>, creator = owner.identity, parties = members) =>
+        createInvitation({ session: newSessionId(), protocol: 'tessera/frost/sign', creator, parties, params: { ...params, ...over } as never }).text;
+      const stranger = generateIdentity();
+      owner.close();
+      await postAs(c1, acc.id, 3, { t: 'finalize', id: req.id, invitation: forge({ messageHash: bytesToHex(sha256(text.encode('other'))) }) });
+      await postAs(c1, acc.id, 3, { t: 'finalize', id: req.id, invitation: forge({}, stranger, [[1, stranger.publicKey], members[1]!]) });
+      await postAs(c1, acc.id, 3, { t: 'finalize', id: req.id, invitation: forge({}) }); // valid, but party 3 has not approved
+      await until(() => c3.events.filter((e) => e.type === 'error' && e.context === acc.id).length >= 3, 20_000, 'forged invitations reported');
+      const errs = c3.events.flatMap((e) => (e.type === 'error' && e.context === acc.id ? [e.error] : []));
+      expect(errs[0]).toMatchObject({ code: 'tampered', field: 'invitation.params.messageHash', culprit: 1 });
+      expect(errs[1]).toMatchObject({ code: 'bad-signature', field: 'invitation.creator', culprit: 1 });
+      expect(errs[2]).toMatchObject({ code: 'bad-input', field: 'invitation.params.signers', culprit: 1 });
+      expect((await requestOf(c3, req.id))!.status).toBe('pending');
+
       await c3.core.approve(req.id);
       expect((await requestOf(c3, req.id))!.canFinalize).toBe(true);
       const done = await c3.core.finalize(req.id);

@@ -210,7 +210,7 @@ export interface CreateAccountOptions {
   readonly parties: number;
   /** Scheme (default `frost`). */
   readonly scheme?: SchemeName;
-  /** This member's display label (default: the account label). */
+  /** This member's display label (default `Member 1`). */
   readonly memberLabel?: string;
 }
 
@@ -231,7 +231,10 @@ export interface LobbySlot {
   readonly joined: boolean;
   /** Set once the slot's member enrolled. */
   readonly member?: Member;
-  /** The invite link for this slot (creator only, slots ≥ 2). A bearer capability: whoever holds it can take the slot. */
+  /**
+   * The invite link for this slot (creator only, slots ≥ 2, while the lobby is `enrolling`).
+   * A bearer capability: whoever holds it can take the slot.
+   */
   readonly link?: string;
   /** Whether the member is connected to the lobby room now (best effort). */
   readonly online?: boolean;
@@ -414,7 +417,11 @@ export interface WalletStatus {
   readonly identity?: DeviceIdentity;
   readonly signalConnected: boolean;
   readonly accounts: readonly AccountStatus[];
-  /** Nonce ledger consistent (every consumed nonce has no remaining secret; no pending secret of a finished session). */
+  /**
+   * Nonce ledger consistent: every signing/refresh session this wallet finished is marked in
+   * the vault's ledger (so it can never run again), and no finished signing left a runner
+   * record behind.
+   */
   readonly nonceLedger: CheckResult;
   /** Audit hash chain verified against its keyed checkpoint. */
   readonly audit: CheckResult & { readonly length: number; readonly head: string };

@@ -31,11 +31,6 @@ export class WalletError extends Error {
   }
 }
 
-/** Throws `bad-input` naming `field` unless `ok`. @throws {WalletError} */
-export function check(ok: boolean, field: string, message: string): asserts ok {
-  if (!ok) throw new WalletError('bad-input', message, { field });
-}
-
 /** Maps any thrown value to a {@link WalletErrorInfo} (messages of lower layers hold no secrets). */
 export function errorInfo(e: unknown): WalletErrorInfo {
   if (e instanceof WalletError) return e.toInfo();

@@ -17,6 +17,7 @@
  * same ledger inside the signing rounds.
  * @module
  */
+import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, hexToBytes } from '@tessera/crypto/bytes';
 import { randomBytes } from '@tessera/crypto/rng';
 import { AbortError } from '@tessera/crypto/errors';
@@ -42,6 +43,15 @@ interface Book {
   opening: Promise<void> | undefined;
   readonly orphans: Map<string, (() => Promise<void>)[]>;
   readonly online: Set<number>;
+}
+
+/**
+ * What a ceremony invitation names of the message: its SHA-256 (hex), never the message
+ * itself, because invitations are stored by the signal server in the clear; the message
+ * travels encrypted in the request. Null for a refresh.
+ */
+export function messageHash(r: Pick<RequestRecord, 'message'>): string | null {
+  return r.message === null ? null : bytesToHex(sha256(hexToBytes(r.message)));
 }
 
 /** The ledger key under which the wallet marks ceremony sessions as started. */
@@ -254,7 +264,7 @@ export class Inbox {
     if (inv.protocol !== protocol) throw new WalletError('tampered', `expected ${String(protocol)}`, { field: 'invitation.protocol', culprit: from });
     let p;
     try {
-      p = expectObject(inv.params, 'invitation.params', ['ceremony', 'scheme', 'suite', 'groupKey', 'account', 'request', 'signers', 'message', 'epoch']);
+      p = expectObject(inv.params, 'invitation.params', ['ceremony', 'scheme', 'suite', 'groupKey', 'account', 'request', 'signers', 'messageHash', 'epoch']);
     } catch (e) {
       throw new WalletError('tampered', errorInfo(e).message, { field: errorInfo(e).field ?? 'invitation.params', culprit: from, cause: e });
     }
@@ -267,7 +277,7 @@ export class Inbox {
     if (p.groupKey !== a.groupKey) bad('groupKey', 'not the account group key');
     if (p.account !== a.id) bad('account', 'another account');
     if (p.request !== r.id) bad('request', 'another request');
-    if (p.message !== r.message) bad('message', 'not the requested message');
+    if (p.messageHash !== messageHash(r)) bad('messageHash', 'not the requested message');
     const signers = Array.isArray(p.signers) ? (p.signers as Json[]) : bad('signers', 'expected a list');
     const listed = [...inv.parties.keys()];
     if (signers.length !== listed.length || signers.some((s, k) => s !== listed[k])) bad('signers', 'must list exactly the invited parties');
@@ -388,16 +398,18 @@ export class Inbox {
       await room.send('each', { t: 'result', id: r.id, session, signature: r.kind === 'sign' ? r.signature! : null, epoch: r.kind === 'refresh' ? r.epoch! : null }).catch((e: unknown) => this.#error(e, r.id));
     } catch (e) {
       if (this.#stopped || e instanceof AbortError || (e as Error)?.name === 'AbortError') return;
-      const error = this.#error(e, r.id);
+      const error = errorInfo(e);
       if (error.code === 'transport' && !wasDone && r.status === 'running') {
         // the server or a room was unreachable: the records stay, try again later
+        this.#error(e, r.id);
         this.#later(() => void this.#start(book, r, attempt + 1), attempt);
         return;
       }
-      if (error.code === 'nonce-reused')
-        await ctx.vault.recordEvent('sign', { account: a.id.slice(0, 32), request: r.id, session: session.slice(0, 32), refused: 'nonce-reuse' }).catch(() => undefined);
       r.error = error;
       if (!wasDone) r.status = 'failed';
+      this.#error(e, r.id);
+      if (error.code === 'nonce-reused')
+        await ctx.vault.recordEvent('sign', { account: a.id.slice(0, 32), request: r.id, session: session.slice(0, 32), refused: 'nonce-reuse' }).catch(() => undefined);
       await this.#save(book).catch(() => undefined);
       this.#emit(book, r, 'failed');
       if (!wasDone && error.code !== 'nonce-reused') {
@@ -474,7 +486,7 @@ export class Inbox {
       protocol: r.kind === 'sign' ? driver.protocols.sign : driver.protocols.refresh!,
       creator: this.#ctx.identity,
       parties: signers.map((i) => [i, hexToBytes(a.members.find((m) => m.index === i)!.publicKey)] as const),
-      params: { ceremony: r.kind, scheme: a.scheme, suite: a.suite, groupKey: a.groupKey, account: a.id, request: r.id, signers, message: r.message, epoch: r.kind === 'refresh' ? a.epoch + 1 : null },
+      params: { ceremony: r.kind, scheme: a.scheme, suite: a.suite, groupKey: a.groupKey, account: a.id, request: r.id, signers, messageHash: messageHash(r), epoch: r.kind === 'refresh' ? a.epoch + 1 : null },
       ttlMs: CEREMONY_TTL_MS,
       now: this.#ctx.now(),
     });

@@ -425,7 +425,7 @@ export class Lobby implements LobbyHandle {
 
   async #postStart(): Promise<void> {
     const labels = [...this.#inv.parties.keys()].map((i) => [i, this.#rec.members[String(i)]?.label ?? ''] as [number, string]);
-    await this.#room!.send(null, { t: 'start', dkg: this.#rec.dkgInvitation!, group: this.#rec.groupInvitation!, labels });
+    await this.#room!.send('each', { t: 'start', dkg: this.#rec.dkgInvitation!, group: this.#rec.groupInvitation!, labels });
   }
 
   #startKeygen(): Promise<void> {
