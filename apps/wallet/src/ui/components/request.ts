@@ -130,6 +130,11 @@ export function requestCard(ctx: AppContext, initial: RequestView, account: Acco
       fin.addEventListener('click', () => act(fin, () => ctx.core.finalize(v.id)));
       buttons.push(fin);
     }
+    if (account !== undefined && v.requester === account.selfIndex && v.signers !== undefined && (v.status === 'running' || v.status === 'done' || v.status === 'failed')) {
+      const resend = h('button', { type: 'button', testid: 'request-resend', title: 'Sends the ceremony invitation again to members that missed it. Anyone who already took part refuses to do so twice.' }, 'Re-send invitation');
+      resend.addEventListener('click', () => act(resend, () => ctx.core.resendFinalize(v.id)));
+      buttons.push(resend);
+    }
     const lateMine = account !== undefined && v.lateApprovals.some((d) => d.party === account.selfIndex);
     const mine = v.mine ? h('span', { class: `badge ${v.mine === 'approved' ? 'ok' : 'danger'}`, testid: 'request-mine', 'data-late': String(lateMine) }, v.mine === 'approved' ? (lateMine ? 'You approved late (not needed)' : 'You approved') : 'You rejected') : null;
 
