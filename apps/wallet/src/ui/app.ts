@@ -199,7 +199,10 @@ export function startApp(core: WalletCore, signalUrl: string): void {
         void updateInboxCount();
         break;
       case 'error':
-        toast(`${describeInfo(event.error).title}: ${event.error.message}`, 'error');
+        {
+          const d = describeInfo(event.error);
+          toast(d.code === 'nonce-reused' || !d.detail ? d.title : `${d.title}: ${d.detail}`, 'error');
+        }
         break;
       default:
         break;

@@ -154,7 +154,10 @@ const CODE_TITLES: Readonly<Record<string, string>> = {
 /** Title and detail of a serialized wallet error. */
 export function describeInfo(info: WalletErrorInfo): { title: string; detail: string; code: string } {
   const title = CODE_TITLES[info.code] ?? 'Error';
-  const parts = [info.message];
+  const norm = (x: string): string => x.toLowerCase().replace(/^[a-z-]+: /, '').trim();
+  const parts: string[] = [];
+  if (info.code === 'nonce-reused') parts.push('This device already took part in this signing session and will not produce a second signature share (reusing a nonce would expose its key share). The refusal is in the audit log.');
+  else if (norm(info.message) !== norm(title)) parts.push(info.message);
   if (info.field !== undefined) parts.push(`Field: ${info.field}.`);
   if (info.culprit !== undefined) parts.push(`Party blamed: #${info.culprit}.`);
   return { title, detail: parts.join(' '), code: info.code };
