@@ -13,6 +13,8 @@
  * @module
  */
 import type { SessionFactory, OutputCodec } from '@tessera/transport/runner';
+import type { RunnerStore } from '@tessera/transport/runner-store';
+import type { Transport } from '@tessera/transport/transport';
 import type { WebSocketFactory } from '@tessera/transport/signal-client';
 import type { PeerConnectionFactory } from '@tessera/transport/webrtc';
 import type { IdentityKey } from '@tessera/transport/identity';
@@ -614,6 +616,15 @@ export interface SchemeContext {
   /** Reports progress of local work (e.g. a worker-pool prime search). */
   progress(p: CeremonyProgress): void;
   readonly signal: AbortSignal;
+  /**
+   * Multi-phase schemes (CGGMP21): opens the room of the ceremony's signed invitation and
+   * returns its raw transport, NOT started (the driver routes phases over it and closes it).
+   */
+  openTransport?(): Promise<Transport>;
+  /** Multi-phase schemes: the vault-backed resumable record store (the vault's sealed sessions). */
+  readonly store?: RunnerStore;
+  /** Multi-phase schemes: silence timeout of one phase in milliseconds. */
+  readonly timeoutMs?: number;
 }
 
 /** Result of a key generation by a driver. */

@@ -80,3 +80,20 @@ export async function runCeremony<O>(net: CeremonyNet, r: CeremonyRun<O>): Promi
     await transport.close().catch(() => undefined);
   }
 }
+
+/**
+ * Opens the room of `invitation` with the device connection and returns its transport, NOT
+ * started (WebRTC mesh with mailbox fallback when an RTCPeerConnection is available, else the
+ * mailbox): for multi-phase ceremonies (CGGMP21) that run several protocols over one room.
+ * The caller closes it.
+ * @throws {TransportError} if the room cannot be opened.
+ */
+export async function openCeremonyTransport(net: CeremonyNet, invitation: Invitation): Promise<Transport> {
+  const session = invitation.session;
+  await net.client.create(invitation.text);
+  const RTC = await net.rtc();
+  const onMesh = net.onMesh;
+  return RTC
+    ? createMeshTransport({ client: net.client, session, RTCPeerConnection: RTC, waitForOnlineMs: 3000, ...(onMesh ? { onEvent: (e: MeshEvent) => onMesh(session, e) } : {}) })
+    : createMailboxTransport({ client: net.client, session });
+}

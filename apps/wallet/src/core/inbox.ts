@@ -25,7 +25,7 @@ import { expectObject, type Json } from '@tessera/protocols/engine/codec';
 import { newSessionId, type PartyIndex } from '@tessera/protocols/engine/ids';
 import { createInvitation, parseInvitation, type Invitation } from '@tessera/transport/invitation';
 import type { PresenceView, RequestKind, RequestView, SchemeContext, WalletErrorInfo } from './api.ts';
-import { runCeremony, runnerKey } from './ceremony.ts';
+import { openCeremonyTransport, runCeremony, runnerKey } from './ceremony.ts';
 import { CEREMONY_TTL_MS, type WalletContext } from './context.ts';
 import { WalletError, errorInfo } from './errors.ts';
 import { MAX_MESSAGE_BYTES, MAX_TEXT, parseGroupMessage, type GroupMessage } from './messages.ts';
@@ -357,6 +357,9 @@ export class Inbox {
         vault: ctx.vault,
         signal: ctx.signal,
         progress: (p) => progress(p),
+        openTransport: () => openCeremonyTransport(net, inv),
+        store: ctx.vault.sessions,
+        timeoutMs: net.timeoutMs,
         run: async (factory, output) =>
           (
             await runCeremony(net, {

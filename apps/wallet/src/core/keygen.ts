@@ -11,7 +11,7 @@ import type { PartyIndex } from '@tessera/protocols/engine/ids';
 import { fingerprint } from '@tessera/transport/identity';
 import { invitedIndex, parseInvitation } from '@tessera/transport/invitation';
 import type { CeremonyProgress, SchemeDriver, SuiteName } from './api.ts';
-import { runCeremony, runnerKey } from './ceremony.ts';
+import { openCeremonyTransport, runCeremony, runnerKey } from './ceremony.ts';
 import type { WalletContext } from './context.ts';
 import { WalletError } from './errors.ts';
 import type { AccountRecord } from './records.ts';
@@ -60,6 +60,9 @@ export async function runKeygen(ctx: WalletContext, k: KeygenInput): Promise<Acc
     vault: ctx.vault,
     signal: k.signal,
     progress: (p) => progress(p),
+    openTransport: () => openCeremonyTransport(net, dkg),
+    store: ctx.vault.sessions,
+    timeoutMs: net.timeoutMs,
     run: async (factory, output) =>
       (
         await runCeremony(net, {
