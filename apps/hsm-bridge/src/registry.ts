@@ -14,7 +14,7 @@
  * id cannot both win. The registry holds public keys only: nothing in it is secret.
  * @module
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { bytesToHex, hexToBytes } from '@tessera/crypto/bytes';
 import { FieldRangeError, FieldTypeError } from '@tessera/crypto/errors';
@@ -190,6 +190,20 @@ export function approveDevice(dir: string, id: string, now: number = Date.now())
   const approved: DeviceRecord = { ...rec, status: 'approved', approved: now };
   writeAtomic(join(devicesDir(dir), `${id}.json`), serialize(approved), false);
   return approved;
+}
+
+/**
+ * Operator action: removes device `id` from the registry in `dir`; from the next request on it
+ * is an unknown device. Its wrapping key stays in the token (vaults wrapped for it stay
+ * recoverable by re-registering the same identity key and approving it again).
+ * @throws {FieldRangeError} if the device is not registered. @throws {FieldTypeError} on a bad id.
+ */
+export function revokeDevice(dir: string, id: string): DeviceRecord {
+  checkDeviceId(id);
+  const rec = openRegistry(dir).get(id);
+  if (!rec) throw new FieldRangeError('deviceId', `no registered device "${id}" in ${dir}`);
+  unlinkSync(join(devicesDir(dir), `${id}.json`));
+  return rec;
 }
 
 /** Operator action: every registered device of the registry in `dir`, sorted by id. */

@@ -22,9 +22,9 @@
  * unused, per-device rate limit (429, `Retry-After`), device approved (except register and
  * status). Only then is the token touched.
  *
- * The GCM AAD is `len-prefixed("tessera/hsm-bridge/wrap/v1", deviceId, aad)`, where the
- * vault's `aad` binds the vault id and the unlock method id: a wrapped key opens only for the
- * device and vault it was made for.
+ * The GCM AAD is `len-prefixed("tessera/hsm-bridge/wrap/v1", deviceId, identity public key,
+ * aad)`, where the vault's `aad` binds the vault id and the unlock method id: a wrapped key
+ * opens only for the device (id and key) and vault it was made for.
  *
  * Errors are `{ error: code, message }`: the refusal codes of errors.ts, `hsm-unavailable`
  * (503), `wrapped-key-auth` (422), `counter-decrease` (409, with `current`), `internal` (500).
@@ -186,9 +186,13 @@ function counterValue(body: Record<string, unknown>, k: string): bigint {
   return n;
 }
 
-/** The GCM AAD for `deviceId` and the vault's `aad` (vault id and method id). */
-export function wrapAad(deviceId: string, aad: Uint8Array): Uint8Array {
-  return signedBytes(WRAP_AAD_TAG, deviceId, aad);
+/**
+ * The GCM AAD for `deviceId`, its identity `publicKey` and the vault's `aad` (vault id and
+ * method id). Binding the key means a device id revoked and later registered with another
+ * identity key cannot open what was wrapped for the old one.
+ */
+export function wrapAad(deviceId: string, publicKey: Uint8Array, aad: Uint8Array): Uint8Array {
+  return signedBytes(WRAP_AAD_TAG, deviceId, publicKey, aad);
 }
 
 /**
@@ -212,22 +216,22 @@ export async function startBridge(opts: BridgeOptions): Promise<BridgeServer> {
 
   const routes: Record<string, Handler> = {
     '/v1/status': ({ device }) => ({ json: { deviceId: device!.id, status: device!.status, fingerprint: device!.fingerprint } }),
-    '/v1/wrap': ({ auth, body }) => {
+    '/v1/wrap': ({ auth, device, body }) => {
       const aad = hexField(body, 'aad', 0, 1024);
       const key = hexField(body, 'key', 16, 64);
       try {
-        const sealed = token.seal(auth.deviceId, key, wrapAad(auth.deviceId, aad));
+        const sealed = token.seal(auth.deviceId, key, wrapAad(auth.deviceId, hexToBytes(device!.publicKey), aad));
         logger.log('info', 'wrap', { device: auth.deviceId });
         return { json: { iv: bytesToHex(sealed.iv), ciphertext: bytesToHex(sealed.ciphertext) } };
       } finally {
         key.fill(0);
       }
     },
-    '/v1/unwrap': ({ auth, body }) => {
+    '/v1/unwrap': ({ auth, device, body }) => {
       const aad = hexField(body, 'aad', 0, 1024);
       const iv = hexField(body, 'iv', 12, 12);
       const ciphertext = hexField(body, 'ciphertext', 17, 80);
-      const key = token.open(auth.deviceId, { iv, ciphertext }, wrapAad(auth.deviceId, aad));
+      const key = token.open(auth.deviceId, { iv, ciphertext }, wrapAad(auth.deviceId, hexToBytes(device!.publicKey), aad));
       if (!key) return refuse(404, 'no-wrapping-key', `device "${auth.deviceId}" has no wrapping key in the token (nothing was ever wrapped for it)`);
       try {
         logger.log('info', 'unwrap', { device: auth.deviceId });

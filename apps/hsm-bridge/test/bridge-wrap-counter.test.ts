@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateIdentity, type IdentityKey } from '@tessera/transport/identity';
-import { approveDevice } from '../src/registry.ts';
+import { approveDevice, revokeDevice } from '../src/registry.ts';
 import { startBridgeService, type BridgeServer } from '../src/server.ts';
 import { initSoftHsm, register, signedRequest, SOFTHSM_MODULE, type TestToken } from './helpers.ts';
 
@@ -14,7 +14,7 @@ let bridge: BridgeServer;
 const alice = generateIdentity();
 const bob = generateIdentity();
 
-const start = (): Promise<BridgeServer> => startBridgeService({ modulePath: SOFTHSM_MODULE, pin: { file: tok.pinFile }, dataDir: tok.dataDir });
+const start = (): Promise<BridgeServer> => startBridgeService({ modulePath: SOFTHSM_MODULE, pin: { file: tok.pinFile }, dataDir: tok.dataDir, rateLimit: { burst: 1000, perSecond: 100 } });
 
 beforeAll(async () => {
   tok = initSoftHsm('wrap-counter');
@@ -75,6 +75,23 @@ describe('wrap / unwrap', () => {
     const bobOpens = await post('bob', bob, '/v1/unwrap', { aad, iv: w.json.iv, ciphertext: w.json.ciphertext });
     expect(bobOpens.status).toBe(422);
     expect(bobOpens.json.error).toBe('wrapped-key-auth');
+  });
+
+  it('binds the identity key: the device id revoked and registered again with another key cannot open it', async () => {
+    const w = await post('alice', alice, '/v1/wrap', { aad, key });
+    revokeDevice(tok.dataDir, 'alice');
+    expect((await post('alice', alice, '/v1/counter', { name: 'x' })).json.error).toBe('unknown-device');
+    const usurper = generateIdentity();
+    await register(bridge.url, 'alice', usurper);
+    approveDevice(tok.dataDir, 'alice');
+    const r = await post('alice', usurper, '/v1/unwrap', { aad, iv: w.json.iv, ciphertext: w.json.ciphertext });
+    expect(r.status).toBe(422);
+    expect(r.json.error).toBe('wrapped-key-auth');
+    // the real device re-registered with its own key gets it back
+    revokeDevice(tok.dataDir, 'alice');
+    await register(bridge.url, 'alice', alice);
+    approveDevice(tok.dataDir, 'alice');
+    expect((await post('alice', alice, '/v1/unwrap', { aad, iv: w.json.iv, ciphertext: w.json.ciphertext })).json.key).toBe(key);
   });
 
   it('validates the body strictly', async () => {

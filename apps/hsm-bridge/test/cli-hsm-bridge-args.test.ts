@@ -66,6 +66,8 @@ describe('tessera hsm-bridge arguments', () => {
       [['--approve', 'desk', '--port', '1'], /^error: --port: cannot be combined with --approve$/],
       [['--dev-softhsm', join(tok.dir, 'dev'), '--pin-file', tok.pinFile, '--port', '0'], /^error: --pin-file: cannot be combined with --dev-softhsm$/],
       [['--approve', '../x'], /^error: --approve: not a device id/],
+      [['--approve', 'a', '--revoke', 'a'], /^error: --revoke: cannot be combined with --approve$/],
+      [['--revoke', 'ghost', '--data', join(tok.dir, 'cli-data')], /^error: --revoke: no registered device "ghost"/],
       [['--approve', 'ghost', '--data', join(tok.dir, 'cli-data')], /^error: --approve: no registered device "ghost"/],
     ];
     const results = await Promise.all(cases.map(([args]) => runCli(args)));

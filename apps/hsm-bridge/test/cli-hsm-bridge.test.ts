@@ -74,7 +74,7 @@ function expectOneLineError(r: Result, code: number, pattern: RegExp): void {
 }
 
 describe('tessera hsm-bridge (process)', () => {
-  it('starts, answers /health, lets the operator approve a device, and stops cleanly on SIGTERM', async () => {
+  it('starts, answers /health, lets the operator approve and revoke a device, and stops cleanly on SIGTERM', async () => {
     const data = join(tok.dir, 'cli-data');
     const child = startCli(['--module', SOFTHSM_MODULE, '--pin-file', tok.pinFile, '--port', '0', '--data', data, '--origin', 'http://localhost:5173,https://wallet.example']);
     const done = collect(child);
@@ -96,6 +96,11 @@ describe('tessera hsm-bridge (process)', () => {
     expect(approved.code).toBe(0);
     expect(approved.stdout).toMatch(/^approved desk \(key fingerprint [0-9a-f]{16}\)\n$/);
     expect((await signedRequest(url, '/v1/counter/next', { deviceId: 'desk', identity: id, body: { name: 'k' } })).json.value).toBe('1');
+
+    const revoked = await runCli(['--revoke', 'desk', '--data', data]);
+    expect(revoked.stdout).toMatch(/^revoked desk \(key fingerprint [0-9a-f]{16}\)\n$/);
+    expect((await signedRequest(url, '/v1/counter', { deviceId: 'desk', identity: id, body: { name: 'k' } })).json.error).toBe('unknown-device');
+    expect((await runCli(['--list-devices', '--data', data])).stdout).toBe('');
 
     child.kill('SIGTERM');
     const r = await done;

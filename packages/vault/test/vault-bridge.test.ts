@@ -273,6 +273,21 @@ describe('the nonce ledger with the bridge counter', () => {
     vault.close();
   });
 
+  it('refuses an external counter that answers below the ledger (fails closed, stores nothing)', async () => {
+    const name = freshName('bridge-backwards');
+    const vault = await openVault(name, { counter: { next: async () => 1n } });
+    await vault.create(pass('pw'));
+    const db = await raw(name);
+    await db.put('counters', 5n, 'key-b');
+    const err = await vault.nonceLedger.nextCounter('key-b').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(VaultIntegrityError);
+    expect((err as VaultIntegrityError).record).toBe('counters/key-b');
+    expect((err as Error).message).toMatch(/external counter returned 1, below the ledger's next value 6/);
+    expect(await db.get('counters', 'key-b')).toBe(5n);
+    db.close();
+    vault.close();
+  });
+
   it('cross-checks the IndexedDB ledger, the HSM counter and the mailbox count', async () => {
     const opts = await approvedDevice('crosscheck');
     const counter = bridgeCounter(opts);

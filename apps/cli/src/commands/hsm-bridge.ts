@@ -1,7 +1,7 @@
 /**
  * `tessera hsm-bridge --module <path> --pin-file F --port P`: runs the PKCS#11 bridge
  * (apps/hsm-bridge) until interrupted, and the operator's device actions
- * (`--approve DEVICE_ID`, `--list-devices`) on its registry directory. `--dev-softhsm DIR`
+ * (`--approve DEVICE_ID`, `--revoke DEVICE_ID`, `--list-devices`) on its registry directory. `--dev-softhsm DIR`
  * runs it on a development SoftHSM2 token kept in DIR, initialized on first run (npm start).
  *
  * The bridge code is loaded when the command runs (the native `pkcs11js` addon is only needed
@@ -27,6 +27,7 @@ const options = {
   'log-level': { type: 'string' },
   'dev-softhsm': { type: 'string' },
   approve: { type: 'string' },
+  revoke: { type: 'string' },
   'list-devices': { type: 'boolean' },
 } as const;
 
@@ -49,6 +50,7 @@ interface BridgeModules {
   };
   registry: {
     approveDevice(dir: string, id: string): DeviceRow;
+    revokeDevice(dir: string, id: string): DeviceRow;
     listDevices(dir: string): DeviceRow[];
     DEVICE_ID_RE: RegExp;
   };
@@ -93,6 +95,7 @@ export const hsmBridgeCommand: Command = {
        tessera hsm-bridge --dev-softhsm DIR --port P [options above]
        tessera hsm-bridge --list-devices [--data DIR]
        tessera hsm-bridge --approve DEVICE_ID [--data DIR]
+       tessera hsm-bridge --revoke DEVICE_ID [--data DIR]
 
 Runs the bridge: loads the PKCS#11 module, logs in to the token with the PIN read from the
 file or environment variable (never from a request, never logged), and serves wallets over
@@ -119,28 +122,32 @@ once listening; logs (JSON lines) go to stderr. Ctrl-C or SIGTERM stops it clean
                        kept in DIR with a random PIN in DIR/pin, instead of --module and
                        --pin-file; the registry defaults to DIR/data
   --list-devices       print the registered devices (id, status, key fingerprint)
-  --approve ID         approve a registered device (compare its fingerprint first)`,
+  --approve ID         approve a registered device (compare its fingerprint first)
+  --revoke ID          remove a device from the registry (it is refused from then on)`,
   async run(args: string[], ctx: CliContext): Promise<number> {
     const { values } = parseCommandArgs(args, options);
     const devDir = values['dev-softhsm'];
     if (devDir !== undefined && devDir.trim() === '') throw new UsageError('--dev-softhsm', 'expected a directory');
     const dir = values.data ?? (devDir !== undefined ? `${devDir.replace(/\/+$/, '')}/data` : DEFAULT_DATA);
     if (dir.trim() === '') throw new UsageError('--data', 'expected a directory');
-    const operator = values.approve !== undefined ? '--approve' : values['list-devices'] ? '--list-devices' : undefined;
-    if (values.approve !== undefined && values['list-devices']) throw new UsageError('--list-devices', 'cannot be combined with --approve');
+    const actions = (['approve', 'revoke', 'list-devices'] as const).filter((k) => values[k] !== undefined);
+    if (actions.length > 1) throw new UsageError(`--${actions[1]}`, `cannot be combined with --${actions[0]}`);
+    const operator = actions[0] !== undefined ? `--${actions[0]}` : undefined;
     if (operator) {
       for (const k of SERVE_ONLY) if (values[k] !== undefined) throw new UsageError(`--${k}`, `cannot be combined with ${operator}`);
       const bridge = await loadBridge();
-      if (values.approve !== undefined) {
-        if (!bridge.registry.DEVICE_ID_RE.test(values.approve)) throw new UsageError('--approve', `not a device id: ${JSON.stringify(shorten(values.approve))}`);
+      const target = values.approve ?? values.revoke;
+      if (target !== undefined) {
+        const arg = operator!;
+        if (!bridge.registry.DEVICE_ID_RE.test(target)) throw new UsageError(arg, `not a device id: ${JSON.stringify(shorten(target))}`);
         let rec: DeviceRow;
         try {
-          rec = bridge.registry.approveDevice(dir, values.approve);
+          rec = values.approve !== undefined ? bridge.registry.approveDevice(dir, target) : bridge.registry.revokeDevice(dir, target);
         } catch (e) {
-          if (e instanceof RangeError) throw new UsageError('--approve', `no registered device "${values.approve}" in ${dir}`);
+          if (e instanceof RangeError) throw new UsageError(arg, `no registered device "${target}" in ${dir}`);
           throw e;
         }
-        ctx.stdout.write(`approved ${rec.id} (key fingerprint ${rec.fingerprint})\n`);
+        ctx.stdout.write(`${values.approve !== undefined ? 'approved' : 'revoked'} ${rec.id} (key fingerprint ${rec.fingerprint})\n`);
         return 0;
       }
       for (const d of bridge.registry.listDevices(dir)) ctx.stdout.write(`${d.id}\t${d.status}\t${d.fingerprint}\t${new Date(d.registered).toISOString()}\n`);
