@@ -9,8 +9,11 @@ import { expect, type Locator, type Page } from '@playwright/test';
 /** Long ceremony steps (key generation and signing across contexts on a busy 2-core machine). */
 export const CEREMONY_TIMEOUT = 90_000;
 
-/** Creates the vault with a passkey (the page's virtual PRF authenticator) and/or a passphrase. */
-export async function createVault(page: Page, opts: { passkey?: boolean; passphrase?: string }): Promise<void> {
+/**
+ * Creates the vault with a passkey (the page's virtual PRF authenticator) and/or a passphrase;
+ * waits for the screen `then` (default the accounts list).
+ */
+export async function createVault(page: Page, opts: { passkey?: boolean; passphrase?: string; then?: string }): Promise<void> {
   await expect(page.getByTestId('screen-welcome')).toBeVisible();
   const passkey = page.getByTestId('welcome-use-passkey');
   if (opts.passkey ?? true) await passkey.check();
@@ -24,7 +27,7 @@ export async function createVault(page: Page, opts: { passkey?: boolean; passphr
     await pass.uncheck();
   }
   await page.getByTestId('welcome-create').click();
-  await expect(page.getByTestId('screen-accounts')).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByTestId(opts.then ?? 'screen-accounts')).toBeVisible({ timeout: 60_000 });
 }
 
 /** Unlocks with the passkey from the unlock screen. */
