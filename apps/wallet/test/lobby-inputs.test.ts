@@ -149,7 +149,7 @@ describe('lobby over the signal server', () => {
       await expect(a.core.startCreate({ label: 'x', suite: 'taproot', threshold: 2, parties: 17 })).rejects.toMatchObject({ code: 'bad-input', field: 'parties' });
       await expect(a.core.startCreate({ label: '', suite: 'taproot', threshold: 2, parties: 3 })).rejects.toMatchObject({ code: 'bad-input', field: 'label' });
       await expect(a.core.startCreate({ label: 'x', suite: 'p256' as never, threshold: 2, parties: 3 })).rejects.toMatchObject({ code: 'unsupported-scheme', field: 'suite' });
-      await expect(a.core.startCreate({ label: 'x', suite: 'taproot', threshold: 2, parties: 3, scheme: 'cggmp' })).rejects.toMatchObject({ code: 'unsupported-scheme', field: 'scheme' });
+      await expect(a.core.startCreate({ label: 'x', suite: 'taproot', threshold: 2, parties: 3, scheme: 'cggmp' })).rejects.toMatchObject({ code: 'unsupported-scheme', field: 'suite' });
       await expect(a.core.joinFromLink('not a link')).rejects.toBeInstanceOf(WalletError);
 
       const lobby = await a.core.startCreate({ label: 'Neg', suite: 'ed25519', threshold: 2, parties: 3 });

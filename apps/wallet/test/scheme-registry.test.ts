@@ -64,13 +64,14 @@ describe('wallet core: scheme registry', () => {
   });
 
   it('a wallet without the driver refuses a link for that scheme', async () => {
-    const withDriver = await testCore(signal, 'scheme-a', { schemes: [{ ...frostDriver, scheme: 'cggmp', suites: ['secp256k1'] }] });
+    // the built-in CGGMP21 driver offers secp256k1 only: a driver that also offers ed25519
+    const withDriver = await testCore(signal, 'scheme-a', { schemes: [{ ...frostDriver, scheme: 'cggmp', suites: ['secp256k1', 'ed25519'] }] });
     const without = await testCore(signal, 'scheme-b');
     try {
       await withDriver.core.createVault({ passphrase: PASS });
       await without.core.createVault({ passphrase: PASS });
-      const lobby = await withDriver.core.startCreate({ label: 'x', suite: 'secp256k1', threshold: 2, parties: 2, scheme: 'cggmp' });
-      await expect(without.core.joinFromLink(links(lobby).get(2)!)).rejects.toMatchObject({ code: 'unsupported-scheme', field: 'scheme' });
+      const lobby = await withDriver.core.startCreate({ label: 'x', suite: 'ed25519', threshold: 2, parties: 2, scheme: 'cggmp' });
+      await expect(without.core.joinFromLink(links(lobby).get(2)!)).rejects.toMatchObject({ code: 'unsupported-scheme', field: 'suite' });
       await lobby.cancel();
       await expect(lobby.done).rejects.toMatchObject({ code: 'unknown-lobby' });
       expect(withDriver.core.lobbies()).toEqual([]);

@@ -14,6 +14,7 @@ import type { SchemeDriver, SchemeName, WalletCoreOptions } from './api.ts';
 import type { CeremonyNet } from './ceremony.ts';
 import type { Emitter } from './emitter.ts';
 import { WalletError, asWalletError } from './errors.ts';
+import { cggmpDriver } from './cggmp-driver.ts';
 import { frostDriver } from './frost-driver.ts';
 import { WalletRecords } from './records.ts';
 
@@ -68,7 +69,7 @@ export function createContext(d: { vault: Vault; identity: IdentityKey; options:
   const o = d.options;
   const now = o.now ?? Date.now;
   const log = o.log ?? (() => undefined);
-  const drivers = new Map<string, SchemeDriver>([['frost', frostDriver]]);
+  const drivers = new Map<string, SchemeDriver>([['frost', frostDriver], ['cggmp', cggmpDriver]]);
   for (const s of o.schemes ?? []) drivers.set(s.scheme, s);
   const abort = new AbortController();
   const rtc = rtcLoader(o.RTCPeerConnection, o.transport);
