@@ -97,6 +97,10 @@ test('three contexts create a 2-of-3 Taproot wallet and sign; the BIP340 signatu
   await carolCard.getByTestId('request-approve').click();
   await expect(carolCard.getByTestId('request-late')).toBeVisible({ timeout: 30_000 });
   await shot(carol.page, 'inbox-done-late-approval');
+  await carol.page.setViewportSize({ width: 390, height: 844 });
+  await shot(carol.page, 'inbox-phone-width');
+  const overflow = await carol.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow, 'no horizontal scrolling at phone width').toBeLessThanOrEqual(0);
 
   // Status: members online, checks green, key epoch 0.
   await alice.page.goto('/#/status');
