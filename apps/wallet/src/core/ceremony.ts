@@ -53,12 +53,7 @@ export function runnerKey(session: string, self: number): string {
  */
 export async function runCeremony<O>(net: CeremonyNet, r: CeremonyRun<O>): Promise<{ output: O; resumed: boolean }> {
   const session = r.invitation.session;
-  await net.client.create(r.invitation.text);
-  const RTC = await net.rtc();
-  const onMesh = net.onMesh;
-  const transport: Transport = RTC
-    ? createMeshTransport({ client: net.client, session, RTCPeerConnection: RTC, waitForOnlineMs: 3000, ...(onMesh ? { onEvent: (e: MeshEvent) => onMesh(session, e) } : {}) })
-    : createMailboxTransport({ client: net.client, session });
+  const transport = await openCeremonyTransport(net, r.invitation);
   try {
     const res = await runProtocol({
       session,

@@ -22,8 +22,11 @@ function printable(s: string): boolean {
   return true;
 }
 
-/** The preview of `message` signed under `suite`. */
-export function previewMessage(message: Uint8Array, suite: string): MessagePreview {
+/** How a CGGMP21 account signs. */
+const ECDSA_SIGNED_AS = 'threshold ECDSA (CGGMP21, secp256k1) over the SHA-256 digest of the message bytes';
+
+/** The preview of `message` signed under `suite` by `scheme`. */
+export function previewMessage(message: Uint8Array, suite: string, scheme = 'frost'): MessagePreview {
   let utf8: string | undefined;
   try {
     const s = new TextDecoder('utf-8', { fatal: true }).decode(message);
@@ -36,6 +39,6 @@ export function previewMessage(message: Uint8Array, suite: string): MessagePrevi
     ...(utf8 !== undefined ? { utf8 } : {}),
     length: message.length,
     sha256: bytesToHex(sha256(message)),
-    signedAs: SIGNED_AS[suite] ?? `${suite} threshold signature over the message bytes`,
+    signedAs: scheme === 'cggmp' ? ECDSA_SIGNED_AS : (SIGNED_AS[suite] ?? `${suite} threshold signature over the message bytes`),
   };
 }

@@ -38,6 +38,7 @@ export async function checkStatus(ctx: WalletContext, inbox: Inbox): Promise<Wal
     let shareOk = false;
     try {
       if (a.scheme === 'frost') shareOk = bytesToHex(publicKey(await ctx.vault.getFrostKeyShare(a.shareId))) === a.groupKey;
+      else if (a.scheme === 'cggmp') shareOk = bytesToHex((await ctx.vault.getCggmpKeyShare(a.shareId)).core.publicKey) === a.groupKey;
       else shareOk = (await ctx.vault.getShare(a.shareId)) !== undefined;
     } catch {
       shareOk = false;
