@@ -4,8 +4,8 @@
  * (`--approve DEVICE_ID`, `--revoke DEVICE_ID`, `--list-devices`) on its registry directory. `--dev-softhsm DIR`
  * runs it on a development SoftHSM2 token kept in DIR, initialized on first run (npm start).
  *
- * The bridge code is loaded when the command runs (the native `pkcs11js` addon is only needed
- * here), from apps/hsm-bridge next to this app.
+ * The bridge code (@tessera/hsm-bridge) is loaded when the command runs: the native `pkcs11js`
+ * addon is only needed here, so other commands never load it.
  * @module
  */
 import { UsageError, parseCommandArgs, parseIntArg, shorten } from '../args.ts';
@@ -34,39 +34,22 @@ const options = {
 const LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 type Level = (typeof LEVELS)[number];
 
-/** Device record as the registry lists it. */
-interface DeviceRow {
-  readonly id: string;
-  readonly fingerprint: string;
-  readonly status: string;
-  readonly registered: number;
-  readonly approved?: number;
-}
-
-/** The parts of apps/hsm-bridge this command uses. */
+/** The parts of apps/hsm-bridge this command uses (loaded on demand: they need the native pkcs11js addon). */
 interface BridgeModules {
-  server: {
-    startBridgeService(opts: Record<string, unknown>): Promise<{ url: string; close(): Promise<void> }>;
-  };
-  registry: {
-    approveDevice(dir: string, id: string): DeviceRow;
-    revokeDevice(dir: string, id: string): DeviceRow;
-    listDevices(dir: string): DeviceRow[];
-    DEVICE_ID_RE: RegExp;
-  };
-  log: {
-    createLogger(sink: { write(text: string): unknown }, level: Level): unknown;
-  };
-  softhsm: {
-    ensureSoftHsmToken(dir: string, label?: string): { conf: string; pinFile: string; label: string; created: boolean };
-    SOFTHSM_MODULE_PATH: string;
-  };
+  server: typeof import('@tessera/hsm-bridge/server');
+  registry: typeof import('@tessera/hsm-bridge/registry');
+  log: typeof import('@tessera/hsm-bridge/log');
+  softhsm: typeof import('@tessera/hsm-bridge/softhsm');
 }
 
 async function loadBridge(): Promise<BridgeModules> {
-  const at = (p: string): string => new URL(`../../../hsm-bridge/src/${p}`, import.meta.url).href;
-  const [server, registry, log, softhsm] = await Promise.all([import(at('server.ts')), import(at('registry.ts')), import(at('log.ts')), import(at('softhsm.ts'))]);
-  return { server, registry, log, softhsm } as BridgeModules;
+  const [server, registry, log, softhsm] = await Promise.all([
+    import('@tessera/hsm-bridge/server'),
+    import('@tessera/hsm-bridge/registry'),
+    import('@tessera/hsm-bridge/log'),
+    import('@tessera/hsm-bridge/softhsm'),
+  ]);
+  return { server, registry, log, softhsm };
 }
 
 /** Default registry directory (relative to the working directory). */
@@ -140,7 +123,7 @@ once listening; logs (JSON lines) go to stderr. Ctrl-C or SIGTERM stops it clean
       if (target !== undefined) {
         const arg = operator!;
         if (!bridge.registry.DEVICE_ID_RE.test(target)) throw new UsageError(arg, `not a device id: ${JSON.stringify(shorten(target))}`);
-        let rec: DeviceRow;
+        let rec: import('@tessera/hsm-bridge/registry').DeviceRecord;
         try {
           rec = values.approve !== undefined ? bridge.registry.approveDevice(dir, target) : bridge.registry.revokeDevice(dir, target);
         } catch (e) {
@@ -181,6 +164,9 @@ once listening; logs (JSON lines) go to stderr. Ctrl-C or SIGTERM stops it clean
       pin = { file: dev.pinFile };
       ctx.stderr.write(`development SoftHSM2 token "${dev.label}" ${dev.created ? 'initialized' : 'reused'} in ${devDir} (SOFTHSM2_CONF=${dev.conf})\n`);
     }
+    // both were checked above; this narrows them for the compiler
+    if (modulePath === undefined) throw new UsageError('--module', 'required (path of the PKCS#11 module)');
+    if (pin === undefined) throw new UsageError('--pin-file', 'required (or --pin-env VAR)');
     const logger = bridge.log.createLogger(ctx.stderr, level);
     const server = await bridge.server.startBridgeService({
       modulePath,
