@@ -5,9 +5,13 @@
 //
 //   npm start                       wallet + signal server on http://localhost:8787/
 //   npm start -- --port P           another port
+//   npm start -- --no-hsm           without the PKCS#11 bridge (by default, when SoftHSM2 is installed, a
+//                                   development token is initialized in .tessera/hsm on first run and
+//                                   `tessera hsm-bridge` serves it on port P+1 for the wallet's origin)
 //   npm start -- --demo             instead: the command-line demos (Paillier in the worker pool, then a
 //                                   FROST 2-of-3 Taproot DKG and signing by three processes over WebRTC)
 import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { ensure } from './ensure.mjs';
@@ -54,7 +58,33 @@ server.stdout.on('data', (chunk) => {
   console.log(`\nTessera wallet: open http://localhost:${m[1]}/  (signal server ws://localhost:${m[1]}, same origin)`);
   console.log('Open it in several browser profiles or windows to co-sign; Ctrl-C stops the server.');
 });
-const stop = () => server.kill('SIGTERM');
+const children = [server];
+const SOFTHSM = '/usr/lib/softhsm/libsofthsm2.so';
+if (!args.includes('--no-hsm') && existsSync(SOFTHSM)) {
+  const hsmPort = String(Number(port) + 1);
+  const hsmDir = path.join(root, '.tessera', 'hsm');
+  const origins = `http://localhost:${port},http://127.0.0.1:${port}`;
+  const bridge = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'apps/cli/src/main.ts', 'hsm-bridge', '--dev-softhsm', hsmDir, '--data', path.join(hsmDir, 'data'), '--port', hsmPort, '--origin', origins],
+    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  children.push(bridge);
+  bridge.stdout.setEncoding('utf8');
+  bridge.stdout.once('data', (chunk) => {
+    console.log(`PKCS#11 bridge (development SoftHSM2 token in .tessera/hsm): ${chunk.trim()}`);
+    console.log(`  approve a wallet device: pnpm tessera hsm-bridge --approve <device id> --data ${path.relative(root, path.join(hsmDir, 'data'))}`);
+  });
+  bridge.on('exit', (code) => {
+    if (code) console.error(`PKCS#11 bridge exited with code ${code}; the wallet still runs without it`);
+  });
+}
+const stop = () => {
+  for (const c of children) c.kill('SIGTERM');
+};
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
-server.on('exit', (code) => process.exit(code ?? 0));
+server.on('exit', (code) => {
+  for (const c of children) if (c !== server) c.kill('SIGTERM');
+  process.exit(code ?? 0);
+});
