@@ -122,7 +122,10 @@ export interface WalletCoreOptions {
   readonly webauthn?: WebAuthnOptions;
   /** Argon2id parameters for new passphrase wraps (default: the vault's documented default). */
   readonly passphraseKdf?: Argon2Params;
-  /** Silence timeout of a ceremony in milliseconds (default 120 000). */
+  /**
+   * Silence timeout of a ceremony in milliseconds (default 600 000: members of an
+   * asynchronous wallet may take minutes to come back; the mailbox keeps what they missed).
+   */
   readonly ceremonyTimeoutMs?: number;
   /** Extra threshold schemes (e.g. CGGMP21); FROST is always registered. */
   readonly schemes?: readonly SchemeDriver[];

@@ -22,6 +22,8 @@ import { WalletRecords } from './records.ts';
 export const LOBBY_TTL_MS = 7 * 24 * 3600 * 1000;
 /** Default lifetime of a group room: 30 days (the signal server's default room limit). */
 export const GROUP_TTL_MS = 30 * 24 * 3600 * 1000;
+/** Default silence timeout of a ceremony: 10 minutes. */
+export const DEFAULT_CEREMONY_TIMEOUT_MS = 600_000;
 /** Lifetime of ceremony invitations (DKG, signing, refresh): 7 days. */
 export const CEREMONY_TTL_MS = 7 * 24 * 3600 * 1000;
 
@@ -122,7 +124,7 @@ export function createContext(d: { vault: Vault; identity: IdentityKey; options:
       return {
         client: c,
         rtc,
-        timeoutMs: o.ceremonyTimeoutMs ?? 120_000,
+        timeoutMs: o.ceremonyTimeoutMs ?? DEFAULT_CEREMONY_TIMEOUT_MS,
         now,
         ...(o.rng ? { rng: o.rng } : {}),
         onMesh: (session, e) => {

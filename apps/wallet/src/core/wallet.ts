@@ -116,7 +116,7 @@ class WalletCoreImpl implements WalletCore {
   async lock(): Promise<void> {
     const rt = this.#runtime;
     this.#runtime = undefined;
-    if (rt) await rt.stop();
+    if (rt) await rt.stop().catch((e: unknown) => this.#opts.log?.(`stopping the runtime failed: ${e instanceof Error ? e.name : 'error'}`));
     this.#identity?.secretKey.fill(0);
     this.#identity = undefined;
     this.#vault.lock();
