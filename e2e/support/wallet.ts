@@ -48,7 +48,7 @@ export async function unlockWithPassphrase(page: Page, passphrase: string): Prom
 /** Fills the create-wallet form and returns the invite links by slot (2..n). */
 export async function createSharedWallet(
   page: Page,
-  opts: { label: string; suite: 'taproot' | 'secp256k1' | 'ed25519'; threshold: number; parties: number; memberLabel?: string; beforeSubmit?: () => Promise<void> },
+  opts: { label: string; suite: 'taproot' | 'secp256k1' | 'ed25519' | 'ecdsa'; threshold: number; parties: number; memberLabel?: string; beforeSubmit?: () => Promise<void> },
 ): Promise<Map<number, string>> {
   await page.goto('/#/create');
   await expect(page.getByTestId('screen-create')).toBeVisible();

@@ -16,8 +16,9 @@ const SUITE_NAMES: Readonly<Record<string, string>> = {
   ed25519: 'Ed25519',
 };
 
-/** Human name of a suite. */
-export function suiteName(suite: string): string {
+/** Human name of a scheme and suite (e.g. `Bitcoin Taproot (BIP340 Schnorr)`, `ECDSA secp256k1 (CGGMP21)`). */
+export function schemeName(scheme: string, suite: string): string {
+  if (scheme === 'cggmp') return `ECDSA ${suite} (CGGMP21)`;
   return SUITE_NAMES[suite] ?? suite;
 }
 
@@ -51,7 +52,7 @@ export function accountsScreen(ctx: AppContext): Screen {
                 h(
                   'li',
                   { class: 'row between', testid: 'lobby-item', 'data-lobby-id': v.id },
-                  h('span', {}, h('strong', {}, v.label), ` · ${v.threshold}-of-${v.parties} ${suiteName(v.suite)} · `, h('span', { class: `badge ${v.stage === 'failed' ? 'danger' : 'warn'}` }, STAGE_TEXT[v.stage])),
+                  h('span', {}, h('strong', {}, v.label), ` · ${v.threshold}-of-${v.parties} ${schemeName(v.scheme, v.suite)} · `, h('span', { class: `badge ${v.stage === 'failed' ? 'danger' : 'warn'}` }, STAGE_TEXT[v.stage])),
                   h('a', { class: 'button small', href: `#/lobby/${encodeURIComponent(v.id)}`, testid: 'lobby-open' }, 'Open'),
                 ),
               ),
@@ -74,7 +75,7 @@ export function accountsScreen(ctx: AppContext): Screen {
                 'article',
                 { class: 'card account-card', testid: 'account-card', 'data-account-id': a.id, 'data-label': a.label },
                 h('h3', {}, a.label, h('span', { class: 'badge accent' }, `${a.threshold} of ${a.parties}`)),
-                h('dl', { class: 'facts small' }, h('dt', {}, 'Scheme'), h('dd', {}, suiteName(a.suite)), h('dt', {}, 'Group key'), h('dd', { class: 'mono', title: a.groupKey }, shortHex(a.groupKey)), h('dt', {}, 'You are'), h('dd', {}, `member #${a.selfIndex}`), h('dt', {}, 'Epoch'), h('dd', {}, String(a.epoch))),
+                h('dl', { class: 'facts small' }, h('dt', {}, 'Scheme'), h('dd', {}, schemeName(a.scheme, a.suite)), h('dt', {}, 'Group key'), h('dd', { class: 'mono', title: a.groupKey }, shortHex(a.groupKey)), h('dt', {}, 'You are'), h('dd', {}, `member #${a.selfIndex}`), h('dt', {}, 'Epoch'), h('dd', {}, String(a.epoch))),
                 h(
                   'div',
                   { class: 'actions' },
@@ -247,7 +248,7 @@ export function accountScreen(ctx: AppContext, route: Route): Screen {
     const a = account;
     replaceChildren(
       el,
-      screenHead(a.label, `${a.threshold} of ${a.parties} · ${suiteName(a.suite)} · created ${formatTime(a.createdAt)}`, h('a', { class: 'button', href: '#/refresh', testid: 'account-refresh' }, 'Refresh shares')),
+      screenHead(a.label, `${a.threshold} of ${a.parties} · ${schemeName(a.scheme, a.suite)} · created ${formatTime(a.createdAt)}`, h('a', { class: 'button', href: '#/refresh', testid: 'account-refresh' }, 'Refresh shares')),
       h(
         'div',
         { class: 'card' },

@@ -3,14 +3,15 @@
  * Ed25519) and t-of-n. Starting it opens the lobby screen with one invite link per other member.
  * @module
  */
-import type { SuiteName } from '../../core/index.ts';
+import type { SchemeName, SuiteName } from '../../core/index.ts';
 import type { AppContext, Screen } from '../app.ts';
 import { busy, errorAlert, field, h, replaceChildren, screenHead } from '../dom.ts';
 
-const SUITES: readonly { value: SuiteName; title: string; detail: string }[] = [
-  { value: 'taproot', title: 'Bitcoin Taproot', detail: 'BIP340 Schnorr signatures with an x-only key (FROST over secp256k1).' },
-  { value: 'secp256k1', title: 'secp256k1 Schnorr', detail: 'FROST(secp256k1, SHA-256) as in RFC 9591.' },
-  { value: 'ed25519', title: 'Ed25519', detail: 'Standard Ed25519 signatures (FROST(Ed25519, SHA-512), RFC 9591).' },
+const SUITES: readonly { value: string; scheme: SchemeName; suite: SuiteName; title: string; detail: string }[] = [
+  { value: 'taproot', scheme: 'frost', suite: 'taproot', title: 'Bitcoin Taproot', detail: 'BIP340 Schnorr signatures with an x-only key (FROST over secp256k1).' },
+  { value: 'secp256k1', scheme: 'frost', suite: 'secp256k1', title: 'secp256k1 Schnorr', detail: 'FROST(secp256k1, SHA-256) as in RFC 9591.' },
+  { value: 'ed25519', scheme: 'frost', suite: 'ed25519', title: 'Ed25519', detail: 'Standard Ed25519 signatures (FROST(Ed25519, SHA-512), RFC 9591).' },
+  { value: 'ecdsa', scheme: 'cggmp', suite: 'secp256k1', title: 'ECDSA secp256k1', detail: 'Plain ECDSA signatures (CGGMP21). Setup searches for large primes in background workers: expect up to a minute.' },
 ];
 
 /** The create-wallet form. */
@@ -52,11 +53,12 @@ export function createScreen(ctx: AppContext): Screen {
       submit,
       async () => {
         replaceChildren(errorBox);
-        const suite = (form.querySelector<HTMLInputElement>('input[name="suite"]:checked')?.value ?? 'taproot') as SuiteName;
+        const choice = SUITES.find((x) => x.value === form.querySelector<HTMLInputElement>('input[name="suite"]:checked')?.value) ?? SUITES[0]!;
         if (label.value.trim() === '') throw { code: 'bad-input', message: 'Give the wallet a name.', field: 'label' };
         const lobby = await ctx.core.startCreate({
           label: label.value.trim(),
-          suite,
+          suite: choice.suite,
+          scheme: choice.scheme,
           threshold: Number(threshold.value),
           parties: Number(parties.value),
           ...(memberLabel.value.trim() ? { memberLabel: memberLabel.value.trim() } : {}),
@@ -67,6 +69,6 @@ export function createScreen(ctx: AppContext): Screen {
     );
   });
 
-  const el = h('section', { testid: 'screen-create' }, screenHead('Create a shared wallet', 'The key is generated jointly (FROST DKG): no device ever holds the whole key.'), form);
+  const el = h('section', { testid: 'screen-create' }, screenHead('Create a shared wallet', 'The key is generated jointly (distributed key generation): no device ever holds the whole key.'), form);
   return { el, title: 'Create wallet' };
 }

@@ -9,7 +9,7 @@ import type { LinkPreview } from '../../core/index.ts';
 import type { AppContext, Screen } from '../app.ts';
 import { busy, errorAlert, field, formatTime, groupFingerprint, h, replaceChildren, screenHead } from '../dom.ts';
 import type { Route } from '../router.ts';
-import { suiteName } from './accounts.ts';
+import { schemeName } from './accounts.ts';
 
 /** The join screen. */
 export function joinScreen(ctx: AppContext, route: Route): Screen {
@@ -53,7 +53,7 @@ export function joinScreen(ctx: AppContext, route: Route): Screen {
         'dl',
         { class: 'facts', testid: 'join-details' },
         h('dt', {}, 'Scheme'),
-        h('dd', {}, suiteName(p.suite)),
+        h('dd', {}, schemeName(p.scheme, p.suite)),
         h('dt', {}, 'Threshold'),
         h('dd', {}, `${p.threshold} of ${p.parties}`),
         h('dt', {}, 'Your seat'),

@@ -9,7 +9,7 @@ import type { LobbyHandle, LobbyView, WalletEvent } from '../../core/index.ts';
 import type { AppContext, Screen } from '../app.ts';
 import { copyButton, errorAlert, formatTime, groupFingerprint, h, progressBar, replaceChildren, screenHead } from '../dom.ts';
 import type { Route } from '../router.ts';
-import { suiteName } from './accounts.ts';
+import { schemeName } from './accounts.ts';
 
 const lastViews = new Map<string, LobbyView>();
 
@@ -37,7 +37,8 @@ export function lobbyScreen(ctx: AppContext, route: Route): Screen {
   function slotRow(v: LobbyView, s: LobbyView['slots'][number]): HTMLElement {
     const isSelf = s.index === v.selfIndex;
     const joinedBadge = s.joined || isSelf ? h('span', { class: 'badge ok', testid: 'slot-joined' }, isSelf ? 'You' : 'Joined') : h('span', { class: 'badge warn' }, 'Invited');
-    const presence = !isSelf && s.joined && s.online !== undefined && v.stage !== 'done' ? h('span', { class: `badge ${s.online ? 'ok' : ''}`, testid: 'slot-online', 'data-online': String(s.online) }, s.online ? 'online' : 'offline — will catch up') : null;
+    // Lobby presence is best effort and only meaningful while members gather in the lobby room.
+    const presence = !isSelf && s.joined && s.online !== undefined && v.stage === 'enrolling' ? h('span', { class: `badge ${s.online ? 'ok' : ''}`, testid: 'slot-online', 'data-online': String(s.online) }, s.online ? 'online' : 'offline') : null;
     const status = h('span', { class: 'row' }, presence, joinedBadge);
     const who = s.member ? h('div', { class: 'small' }, h('strong', {}, s.member.label || `Member ${s.index}`), ' · fingerprint ', h('span', { class: 'fingerprint', testid: 'slot-fingerprint' }, groupFingerprint(s.member.fingerprint))) : null;
     let link: HTMLElement | null = null;
@@ -67,7 +68,7 @@ export function lobbyScreen(ctx: AppContext, route: Route): Screen {
     });
     replaceChildren(
       el,
-      screenHead(v.label, `${v.threshold} of ${v.parties} · ${suiteName(v.suite)} · you are member #${v.selfIndex}`),
+      screenHead(v.label, `${v.threshold} of ${v.parties} · ${schemeName(v.scheme, v.suite)} · you are member #${v.selfIndex}`),
       h(
         'div',
         { class: 'card' },

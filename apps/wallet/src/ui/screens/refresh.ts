@@ -8,7 +8,7 @@ import type { Account, WalletEvent } from '../../core/index.ts';
 import type { AppContext, Screen } from '../app.ts';
 import { requestCard, type RequestCard } from '../components/request.ts';
 import { busy, errorAlert, h, replaceChildren, screenHead } from '../dom.ts';
-import { suiteName } from './accounts.ts';
+import { schemeName } from './accounts.ts';
 
 /** The refresh screen. */
 export function refreshScreen(ctx: AppContext): Screen {
@@ -44,7 +44,7 @@ export function refreshScreen(ctx: AppContext): Screen {
             'div',
             { class: 'card', testid: 'refresh-account', 'data-account-id': a.id },
             h('div', { class: 'row between' }, h('h2', {}, a.label), h('span', { class: 'badge accent', testid: 'refresh-epoch' }, `epoch ${a.epoch}`)),
-            h('p', { class: 'small muted' }, `${a.threshold} of ${a.parties} · ${suiteName(a.suite)} · all ${a.parties} members take part.`),
+            h('p', { class: 'small muted' }, `${a.threshold} of ${a.parties} · ${schemeName(a.scheme, a.suite)} · all ${a.parties} members take part.`),
             err,
             h('div', { class: 'actions' }, button),
             mine.map((r) => {
