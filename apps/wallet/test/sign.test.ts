@@ -147,7 +147,7 @@ describe('wallet core: requests, approvals and FROST signing', () => {
       // forged finalize invitations (sent by member 1) are refused, naming the field
       const owner = await ownerOf(c1);
       const members = acc.members.filter((m) => m.index !== 2).map((m) => [m.index, hexToBytes(m.publicKey)] as [number, Uint8Array]);
-      const params = { ceremony: 'sign', scheme: 'frost', suite: 'ed25519', groupKey: acc.groupKey, account: acc.id, request: req.id, signers: [1, 3], messageHash: bytesToHex(sha256(message)), epoch: null };
+      const params = { ceremony: 'sign', scheme: 'frost', suite: 'ed25519', groupKey: acc.groupKey, account: acc.id, request: req.id, signers: [1, 3], messageHash: bytesToHex(sha256(message)), epoch: 0 };
       const forge = (over: Record<string, unknown>, creator = owner.identity, parties = members) =>
         createInvitation({ session: newSessionId(), protocol: 'tessera/frost/sign', creator, parties, params: { ...params, ...over } as never }).text;
       const stranger = generateIdentity();
@@ -155,11 +155,13 @@ describe('wallet core: requests, approvals and FROST signing', () => {
       await postAs(c1, acc.id, 3, { t: 'finalize', id: req.id, invitation: forge({ messageHash: bytesToHex(sha256(text.encode('other'))) }) });
       await postAs(c1, acc.id, 3, { t: 'finalize', id: req.id, invitation: forge({}, stranger, [[1, stranger.publicKey], members[1]!]) });
       await postAs(c1, acc.id, 3, { t: 'finalize', id: req.id, invitation: forge({}) }); // valid, but party 3 has not approved
-      await until(() => c3.events.filter((e) => e.type === 'error' && e.context === acc.id).length >= 3, 20_000, 'forged invitations reported');
+      await postAs(c1, acc.id, 3, { t: 'finalize', id: req.id, invitation: forge({ epoch: 1 }) }); // another key epoch
+      await until(() => c3.events.filter((e) => e.type === 'error' && e.context === acc.id).length >= 4, 20_000, 'forged invitations reported');
       const errs = c3.events.flatMap((e) => (e.type === 'error' && e.context === acc.id ? [e.error] : []));
       expect(errs[0]).toMatchObject({ code: 'tampered', field: 'invitation.params.messageHash', culprit: 1 });
       expect(errs[1]).toMatchObject({ code: 'bad-signature', field: 'invitation.creator', culprit: 1 });
       expect(errs[2]).toMatchObject({ code: 'bad-input', field: 'invitation.params.signers', culprit: 1 });
+      expect(errs[3]).toMatchObject({ code: 'tampered', field: 'invitation.params.epoch', culprit: 1 });
       expect((await requestOf(c3, req.id))!.status).toBe('pending');
 
       await c3.core.approve(req.id);

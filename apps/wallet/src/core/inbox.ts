@@ -288,14 +288,17 @@ export class Inbox {
     if (r.kind === 'refresh') {
       if (p.epoch !== a.epoch + 1) bad('epoch', `expected epoch ${a.epoch + 1}`);
       epoch = p.epoch as number;
-    } else if (p.epoch !== null) bad('epoch', 'a signing names no epoch');
+    } else {
+      if (typeof p.epoch !== 'number' || !Number.isSafeInteger(p.epoch) || p.epoch < 0) bad('epoch', 'a signing names the key epoch it uses');
+      epoch = p.epoch as number;
+    }
     return { inv, signers: listed, epoch };
   }
 
   async #acceptFinalize(book: Book, r: RequestRecord, from: number, text: string, local: boolean): Promise<void> {
     const a = book.account;
     const self = a.selfIndex;
-    const { inv, signers } = this.#checkInvitation(book, r, from, text);
+    const { inv, signers, epoch } = this.#checkInvitation(book, r, from, text);
     if (r.session === inv.session) {
       // the same ceremony again: a participant that already ran it must not start it twice
       if (this.#running.has(inv.session) || r.status === 'running' || !r.participating) return;
@@ -303,6 +306,8 @@ export class Inbox {
       return;
     }
     if (finalized(r) && r.status !== 'failed') throw new WalletError('already-decided', 'the request was already finalized with another ceremony', { field: 'invitation.session', culprit: from });
+    if (r.kind === 'sign' && signers.includes(self) && epoch !== a.epoch)
+      throw new WalletError('tampered', `the signing uses key epoch ${String(epoch)}, this wallet holds epoch ${a.epoch}`, { field: 'invitation.params.epoch', culprit: from });
     if (!local && signers.includes(self) && r.requester !== self && !hasApproved(r, self))
       throw new WalletError('bad-input', 'this wallet is listed as a participant but did not approve the request', { field: 'invitation.params.signers', culprit: from });
     applyFinalize(r, signers, inv.session, inv.text, self);
@@ -489,7 +494,7 @@ export class Inbox {
       protocol: r.kind === 'sign' ? driver.protocols.sign : driver.protocols.refresh!,
       creator: this.#ctx.identity,
       parties: signers.map((i) => [i, hexToBytes(a.members.find((m) => m.index === i)!.publicKey)] as const),
-      params: { ceremony: r.kind, scheme: a.scheme, suite: a.suite, groupKey: a.groupKey, account: a.id, request: r.id, signers, messageHash: messageHash(r), epoch: r.kind === 'refresh' ? a.epoch + 1 : null },
+      params: { ceremony: r.kind, scheme: a.scheme, suite: a.suite, groupKey: a.groupKey, account: a.id, request: r.id, signers, messageHash: messageHash(r), epoch: r.kind === 'refresh' ? a.epoch + 1 : a.epoch },
       ttlMs: CEREMONY_TTL_MS,
       now: this.#ctx.now(),
     });
