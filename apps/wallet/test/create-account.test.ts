@@ -1,12 +1,15 @@
 /**
  * Creating an account: three wallet cores (own vaults) enroll through invite links into a
  * lobby on a real in-process signal server and run the FROST DKG (2-of-3 Taproot over the
- * WebRTC mesh; secp256k1 and ed25519 over the mailbox). All three end with the same group key,
- * the share sealed in their vault, and members/fingerprints as enrolled.
+ * WebRTC mesh, then a signing over the mesh; secp256k1 and ed25519 over the mailbox). All
+ * three end with the same group key, the share sealed in their vault, and members/fingerprints
+ * as enrolled.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { schnorr } from '@noble/curves/secp256k1.js';
+import { hexToBytes } from '@tessera/crypto/bytes';
 import { releaseRtc } from '@tessera/transport/rtc';
-import { closeAll, committee, startTestSignal, type TestSignal } from './helpers.ts';
+import { closeAll, committee, startTestSignal, until, type TestSignal } from './helpers.ts';
 
 let signal: TestSignal;
 beforeAll(async () => {
@@ -18,7 +21,7 @@ afterAll(async () => {
 });
 
 describe('wallet core: create an account through the lobby', () => {
-  it('2-of-3 Taproot over WebRTC: same group key everywhere, members and epoch 0', async () => {
+  it('2-of-3 Taproot over WebRTC: same group key everywhere, members and epoch 0; signs over the mesh', async () => {
     const { cores, accounts } = await committee(signal, 'tr', 'taproot', 2, 3, { rtc: true });
     try {
       const keys = new Set(accounts.map((a) => a.groupKey));
@@ -41,6 +44,15 @@ describe('wallet core: create an account through the lobby', () => {
       // the sealed share is in the vault; the audit log names the keygen
       const audit = await cores[2]!.core.auditLog();
       expect(audit.some((e) => e.kind === 'keygen')).toBe(true);
+      // and signs over the mesh: BIP340 signature checked with noble
+      const message = new TextEncoder().encode('over WebRTC');
+      const req = await cores[1]!.core.requestSignature(accounts[0]!.id, message);
+      await until(async () => (await cores[2]!.core.inbox()).some((r) => r.id === req.id), 20_000, 'request at party 3');
+      await cores[2]!.core.approve(req.id);
+      await until(async () => (await cores[1]!.core.inbox()).find((r) => r.id === req.id)?.status === 'ready', 20_000, 'ready');
+      const done = await cores[1]!.core.finalize(req.id);
+      expect(done).toMatchObject({ status: 'done', verified: true, signers: [2, 3] });
+      expect(schnorr.verify(hexToBytes(done.signature!), message, hexToBytes(accounts[0]!.groupKey))).toBe(true);
       // no secret in any event
       const secretHex = JSON.stringify(cores.flatMap((c) => c.events));
       expect(secretHex).not.toMatch(/signingShare|secretKey/);
