@@ -108,6 +108,21 @@ describe('wallet core: status, refresh, backup and integrity', () => {
       expect(rs.integrity.ok && rs.audit.ok).toBe(true);
       await restored.core.close();
 
+      // tamper with party 3's sealed key share while it is closed: reported right at unlock
+      const c3 = cores[2]!;
+      await c3.core.close();
+      const db3 = await openDB(c3.name);
+      const shareKey = (await db3.getAllKeys('shares')).map(String).find((k) => k.startsWith('frost:'))!;
+      const share = (await db3.get('shares', shareKey)) as { ciphertext: Uint8Array };
+      const sct = new Uint8Array(share.ciphertext);
+      sct[sct.length - 1]! ^= 1;
+      await db3.put('shares', { ...share, ciphertext: sct }, shareKey);
+      db3.close();
+      const c3again = await c3.reopen();
+      await c3again.unlockWithPassphrase(PASS);
+      await until(() => c3.events.some((e) => e.type === 'error' && e.context === 'vault' && e.error.field === `shares/${shareKey}`), 20_000, 'tampered share reported');
+      expect((await c3again.status()).accounts[0]!.shareOk).toBe(false);
+
       // tamper with party 2's sealed account record while it is locked
       await c2.core.close();
       const db = await openDB(c2.name);

@@ -35,9 +35,10 @@ export class Runtime implements LobbyHost {
   }
 
   /**
-   * Loads accounts (opening their group rooms) and resumes unfinished lobbies. A record that
-   * fails its integrity check is reported as an `error` event (code `tampered`, field naming
-   * the record) and left out; the rest of the wallet works.
+   * Loads accounts (opening their group rooms), resumes unfinished lobbies, and verifies every
+   * sealed record in the background. A record that fails its integrity check is reported as an
+   * `error` event (code `tampered`, field naming the record, context `vault`) and left out; the
+   * rest of the wallet works.
    */
   async start(): Promise<void> {
     const report = (e: unknown): void => this.ctx.events.emit({ type: 'error', error: errorInfo(e), context: 'vault' });
@@ -52,6 +53,11 @@ export class Runtime implements LobbyHost {
     }
     accounts.sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
     for (const a of accounts) await this.#inbox.add(a).catch(report);
+    // every sealed record and the audit chain, checked once per unlock in the background:
+    // a record altered while the wallet was closed is reported right away
+    void this.ctx.vault.verifyIntegrity().catch((e: unknown) => {
+      if (!this.ctx.signal.aborted) report(e);
+    });
     for (const id of await this.ctx.records.lobbyIds()) {
       try {
         const rec = await this.ctx.records.lobby(id);
