@@ -186,4 +186,38 @@ describe('lobby over the signal server', () => {
       for (const t of [a, b, c]) await t.core.close();
     }
   });
+
+  it('a DKG whose member goes silent fails naming it; the failed lobby stays listed until cancelled', async () => {
+    const cs = [] as Awaited<ReturnType<typeof testCore>>[];
+    try {
+      for (let i = 1; i <= 3; i++) {
+        const t = await testCore(signal, `silent-${i}`, { timeoutMs: 2000 });
+        await t.core.createVault({ passphrase: PASS });
+        cs.push(t);
+      }
+      const [a, b, c] = cs as [(typeof cs)[0], (typeof cs)[0], (typeof cs)[0]];
+      // party 3 locks the moment it receives the DKG invitation: it never sends a DKG message
+      c.core.subscribe((e) => {
+        if (e.type === 'lobby' && e.lobby.stage === 'keygen' && c.core.state === 'unlocked') void c.core.lock();
+      });
+      const lobby = await a.core.startCreate({ label: 'Silent', suite: 'secp256k1', threshold: 2, parties: 3 });
+      const ls = links(lobby);
+      const jb = await b.core.joinFromLink(ls.get(2)!);
+      await c.core.joinFromLink(ls.get(3)!);
+      await expect(lobby.done).rejects.toMatchObject({ code: 'protocol-abort', culprit: 3 });
+      await expect(jb.done).rejects.toMatchObject({ code: 'protocol-abort', culprit: 3 });
+      expect(lobby.view()).toMatchObject({ stage: 'failed', error: { code: 'protocol-abort', culprit: 3 } });
+      expect(a.core.lobbies().map((l) => l.id)).toEqual([lobby.id]);
+      const again = await a.reopen();
+      await again.unlockWithPassphrase(PASS);
+      const listed = again.lobbies();
+      expect(listed.map((l) => l.view().stage)).toEqual(['failed']);
+      await expect(listed[0]!.done).rejects.toMatchObject({ code: 'protocol-abort' });
+      await listed[0]!.cancel();
+      expect(again.lobbies()).toEqual([]);
+      expect(await again.accounts()).toEqual([]);
+    } finally {
+      for (const t of cs) await t.core.close();
+    }
+  });
 });

@@ -276,7 +276,7 @@ export interface LobbyHandle {
   view(): LobbyView;
   /** Resolves with the account when the key generation finished; rejects with a `WalletError`. */
   readonly done: Promise<Account>;
-  /** Stops this wallet's participation and forgets the lobby (other parties will time out). */
+  /** Stops this wallet's participation and forgets the lobby (other parties will time out); also dismisses a failed lobby. */
   cancel(): Promise<void>;
 }
 
@@ -538,7 +538,7 @@ export interface WalletCore {
    * @throws {WalletError} `malformed-link`, `bad-signature`, `expired`, `locked`, `transport`.
    */
   joinFromLink(link: string, opts?: JoinOptions): Promise<LobbyHandle>;
-  /** Lobbies not yet finished (including ones resumed after unlock). */
+  /** Lobbies not yet finished (including ones resumed after unlock, and failed ones until cancelled). */
   lobbies(): LobbyHandle[];
 
   // requests

@@ -220,8 +220,12 @@ export class Lobby implements LobbyHandle {
     return new Lobby(host, rec);
   }
 
-  /** Starts (or resumes) this lobby's work in the background. */
+  /** Starts (or resumes) this lobby's work in the background; a failed lobby only shows its error. */
   start(): void {
+    if (this.#rec.stage === 'failed') {
+      this.#reject(new WalletError(this.#rec.error?.code ?? 'internal', this.#rec.error?.message ?? 'the lobby failed', { ...(this.#rec.error?.field !== undefined ? { field: this.#rec.error.field } : {}) }));
+      return;
+    }
     void this.#run().catch((e: unknown) => this.#failed(e, () => this.start()));
   }
 
@@ -488,7 +492,7 @@ export class Lobby implements LobbyHandle {
     this.#report(w);
     void this.#host.ctx.records.putLobby(this.#rec).catch(() => undefined);
     void this.#closeRoom();
-    this.#end();
+    // a failed lobby stays listed (with its error) until the user cancels it
     this.#reject(w);
   }
 

@@ -61,7 +61,7 @@ export class Runtime implements LobbyHost {
     for (const id of await this.ctx.records.lobbyIds()) {
       try {
         const rec = await this.ctx.records.lobby(id);
-        if (!rec || rec.stage === 'done' || rec.stage === 'failed') continue;
+        if (!rec || rec.stage === 'done') continue;
         const l = new Lobby(this, rec);
         this.#lobbies.set(l.id, l);
         l.start();
