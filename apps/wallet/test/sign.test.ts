@@ -180,4 +180,36 @@ describe('wallet core: requests, approvals and FROST signing', () => {
       await closeAll(cores);
     }
   });
+
+  it('a signer that goes silent fails the signing naming it; finalizing again picks another approver', async () => {
+    const { cores, accounts } = await committee(signal, 'sign-silent', 'taproot', 2, 3, { timeoutMs: 2500 });
+    const [c1, c2, c3] = cores as [TestCore, TestCore, TestCore];
+    const acc = accounts[0]!;
+    try {
+      const message = text.encode('second attempt');
+      const req = await c1.core.requestSignature(acc.id, message);
+      await until(async () => (await requestOf(c2, req.id)) !== undefined && (await requestOf(c3, req.id)) !== undefined, 20_000, 'request delivered');
+      // party 2 approves and locks the moment the signing reaches it: it never sends a share
+      c2.core.subscribe((e) => {
+        if (e.type === 'request' && e.change === 'finalized' && c2.core.state === 'unlocked') void c2.core.lock();
+      });
+      await c2.core.approve(req.id);
+      await until(async () => (await requestOf(c1, req.id))?.status === 'ready', 20_000, 'ready');
+      const failed = await c1.core.finalize(req.id);
+      expect(failed).toMatchObject({ status: 'failed', signers: [1, 2], error: { code: 'protocol-abort', culprit: 2 } });
+      await until(async () => (await requestOf(c3, req.id))?.status === 'failed', 20_000, 'failure reported to party 3');
+      await expect(c1.core.approve(req.id)).rejects.toMatchObject({ code: 'already-decided' });
+      await c3.core.approve(req.id);
+      await until(async () => (await requestOf(c1, req.id))!.lateApprovals.some((d) => d.party === 3), 20_000, 'approval of party 3');
+      const done = await c1.core.finalize(req.id);
+      expect(done).toMatchObject({ status: 'done', verified: true, signers: [1, 3] });
+      expect(done.approvals.map((d) => d.party)).toEqual([1, 3]);
+      expect(done.lateApprovals.map((d) => d.party)).toEqual([2]);
+      expect(done.error).toBeUndefined();
+      expect(schnorr.verify(hexToBytes(done.signature!), message, hexToBytes(acc.groupKey))).toBe(true);
+      await until(async () => (await requestOf(c3, req.id))?.status === 'done', 20_000, 'done at party 3');
+    } finally {
+      await closeAll(cores);
+    }
+  });
 });

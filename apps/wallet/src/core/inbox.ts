@@ -480,14 +480,18 @@ export class Inbox {
     if (finalized(r) && r.status !== 'failed') throw new WalletError('already-decided', 'the request is already finalized', { field: 'requestId' });
     if (r.status === 'rejected') throw new WalletError('already-decided', 'the request was rejected', { field: 'requestId' });
     if (r.status === 'failed') {
+      // a failed attempt: every approval counts again for a new ceremony
       r.approvals.push(...r.lateApprovals.filter((d) => !r.approvals.some((x) => x.party === d.party)));
       r.lateApprovals = [];
       delete r.signers;
+      r.status = 'pending';
       settle(a, r);
     }
     if (r.status !== 'ready') throw new WalletError('not-enough-approvals', `needs ${r.kind === 'refresh' ? a.parties : a.threshold} approvals, has ${r.approvals.length}`, { field: 'requestId' });
     if (r.requester !== self && !hasApproved(r, self)) throw new WalletError('not-enough-approvals', 'approve the request before finalizing it', { field: 'requestId' });
-    const signers = chooseSigners(a, r, self);
+    const avoid = new Set(a.members.map((m) => m.index).filter((i) => i !== self && !book.online.has(i)));
+    if (r.error?.culprit !== undefined) avoid.add(r.error.culprit);
+    const signers = chooseSigners(a, r, self, avoid);
     const driver = this.#ctx.driver(a.scheme);
     const inv = createInvitation({
       session: newSessionId(this.#ctx.rng),

@@ -8,7 +8,8 @@
  * - a request is rejected once so many members rejected that the approvals needed cannot
  *   come any more;
  * - the participants of a signing are the requester plus the first t−1 approvers (the
- *   finalizer takes its own place when it is not among them).
+ *   finalizer takes its own place when it is not among them; approvers that are offline or
+ *   were blamed for a failed attempt come last).
  * @module
  */
 import { hexToBytes } from '@tessera/crypto/bytes';
@@ -68,26 +69,34 @@ export function applyRejection(a: AccountRecord, r: RequestRecord, d: Decision):
   return true;
 }
 
-/** Marks the request finalized with `signers`: approvals of others become late. */
+/**
+ * Marks the request finalized with `signers`: approvals of the participants count, those of
+ * others become late (a request finalized again after a failure re-sorts every approval).
+ */
 export function applyFinalize(r: RequestRecord, signers: readonly number[], session: string, invitation: string, self: number): void {
   r.signers = [...signers];
   r.session = session;
   r.invitation = invitation;
   r.participating = signers.includes(self);
-  const keep: Decision[] = [];
-  for (const d of r.approvals) (signers.includes(d.party) ? keep : r.lateApprovals).push(d);
-  r.approvals = keep;
+  const all = [...r.approvals, ...r.lateApprovals].sort((x, y) => x.at - y.at || x.party - y.party);
+  r.approvals = all.filter((d) => signers.includes(d.party));
+  r.lateApprovals = all.filter((d) => !signers.includes(d.party));
   r.status = 'running';
   delete r.error;
+  delete r.signature;
+  delete r.verified;
 }
 
 /**
  * The participants the finalizer picks: everyone for a refresh; for a signing, the requester,
- * the finalizer, then the earliest other approvers up to t.
+ * the finalizer, then the earliest other approvers up to t — those in `avoid` (offline now, or
+ * blamed for a failed attempt) only when no one else is left.
  */
-export function chooseSigners(a: AccountRecord, r: RequestRecord, finalizer: number): number[] {
+export function chooseSigners(a: AccountRecord, r: RequestRecord, finalizer: number, avoid: ReadonlySet<number> = new Set()): number[] {
   if (r.kind === 'refresh') return a.members.map((m) => m.index);
-  const order = [...r.approvals].sort((x, y) => x.at - y.at || x.party - y.party).map((d) => d.party);
+  const order = [...r.approvals]
+    .sort((x, y) => Number(avoid.has(x.party)) - Number(avoid.has(y.party)) || x.at - y.at || x.party - y.party)
+    .map((d) => d.party);
   const picked = [r.requester];
   if (finalizer !== r.requester) picked.push(finalizer);
   for (const p of order) if (picked.length < a.threshold && !picked.includes(p)) picked.push(p);
