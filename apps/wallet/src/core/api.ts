@@ -20,6 +20,7 @@ import type { PeerConnectionFactory } from '@tessera/transport/webrtc';
 import type { IdentityKey } from '@tessera/transport/identity';
 import type { Argon2Params, Vault } from '@tessera/vault';
 import type { RandomSource } from '@tessera/crypto/rng';
+import type { HardwareKeyControl, NonceCrossCheck } from './bridge.ts';
 
 /** FROST ciphersuites the wallet offers (`@tessera/protocols/frost/suite`). */
 export type SuiteName = 'secp256k1' | 'taproot' | 'ed25519';
@@ -432,6 +433,11 @@ export interface WalletStatus {
   readonly audit: CheckResult & { readonly length: number; readonly head: string };
   /** Every sealed record decrypts (AES-GCM tags) and the records are where they belong. */
   readonly integrity: CheckResult & { readonly records: number };
+  /**
+   * Three-way nonce cross-check per FROST account: IndexedDB ledger, HSM counter (hardware key
+   * enrolled) and the mailbox's record of this wallet's signing sessions, with mismatches.
+   */
+  readonly nonceCrossCheck?: NonceCrossCheck;
   readonly checkedAt: number;
 }
 
@@ -505,6 +511,14 @@ export interface WalletCore {
   unlockWithPassphrase(passphrase: string): Promise<void>;
   /** @throws {VaultUnlockError} wrong PRF output. @throws {WalletError} `no-vault`, `webauthn-unavailable`. */
   unlockWithWebAuthn(): Promise<void>;
+  /**
+   * Unlocks through the PKCS#11 bridge (hardware key, see {@link WalletCore.hardwareKey}).
+   * @throws {BridgeError} bridge unreachable, HSM unavailable, device not approved (nothing touched).
+   * @throws {VaultIntegrityError} tampered wrapped key. @throws {WalletError} `no-vault`, `bad-input` (not enrolled).
+   */
+  unlockWithHardwareKey?(): Promise<void>;
+  /** The hardware key (PKCS#11 bridge) settings: bridge URL, registration, approval, enrollment. */
+  readonly hardwareKey?: HardwareKeyControl;
   /** Stops running ceremonies (their records stay for resume), disconnects, forgets the keys. */
   lock(): Promise<void>;
   /** Enrolled unlock methods. @throws {WalletError} `no-vault`. */
