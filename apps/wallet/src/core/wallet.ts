@@ -16,6 +16,7 @@ import { WalletError } from './errors.ts';
 import { parseInviteLink, previewOf } from './link.ts';
 import { createMethodFactory, type MethodFactory } from './unlock.ts';
 import { Runtime } from './runtime.ts';
+import { createHardwareKey, type HardwareKey, type HardwareKeyControl } from './bridge.ts';
 
 /** Default IndexedDB name of the wallet's vault. */
 export const DEFAULT_VAULT_NAME = 'tessera-wallet';
@@ -40,6 +41,8 @@ class WalletCoreImpl implements WalletCore {
   #identity: IdentityKey | undefined;
   #runtime: Runtime | undefined;
   #closed = false;
+  readonly #hardware: HardwareKey;
+  readonly hardwareKey: HardwareKeyControl;
 
   constructor(vault: Vault, name: string, opts: WalletCoreOptions) {
     this.#vault = vault;
@@ -51,6 +54,8 @@ class WalletCoreImpl implements WalletCore {
       ...(opts.passphraseKdf ? { kdf: opts.passphraseKdf } : {}),
       ...(opts.rng ? { rng: opts.rng } : {}),
     });
+    this.#hardware = createHardwareKey({ vault, vaultName: name, methods: this.#methods, isUnlocked: () => this.#runtime !== undefined, started: () => this.#started(false), ...(opts.now ? { now: opts.now } : {}) });
+    this.hardwareKey = this.#hardware;
   }
 
   get state(): WalletState {
@@ -111,6 +116,11 @@ class WalletCoreImpl implements WalletCore {
     if (this.#runtime) return;
     await this.#vault.unlock(await this.#methods.passkey(await this.#vault.listMethods()));
     await this.#started(false);
+  }
+
+  async unlockWithHardwareKey(): Promise<void> {
+    this.#open();
+    await this.#hardware.unlock();
   }
 
   async lock(): Promise<void> {
