@@ -14,6 +14,7 @@ import type { WalletContext } from './context.ts';
 import { describeIdentity } from './device.ts';
 import { errorInfo } from './errors.ts';
 import { sessionLedgerKey, type Inbox } from './inbox.ts';
+import { checkNonceRecords } from './bridge.ts';
 
 async function check<T>(f: () => Promise<T>, ok: (v: T) => CheckResult): Promise<CheckResult & { value?: T }> {
   try {
@@ -69,6 +70,7 @@ export async function checkStatus(ctx: WalletContext, inbox: Inbox): Promise<Wal
   const { value: av, ...auditRest } = audit;
   const { value: iv, ...integrityRest } = integrity;
   const { value: _lv, ...ledgerRest } = ledger;
+  const nonceCrossCheck = await checkNonceRecords({ vault: ctx.vault, identity: ctx.identity, now: ctx.now, accounts: inbox.accounts(), sessions: inbox.finishedSessions(), read: async (s, after) => (await ctx.client()).read(s as never, after) });
   return {
     state: 'unlocked',
     identity: describeIdentity(ctx.identity),
@@ -77,6 +79,7 @@ export async function checkStatus(ctx: WalletContext, inbox: Inbox): Promise<Wal
     nonceLedger: ledgerRest,
     audit: { ...auditRest, length: av?.length ?? 0, head: av?.head ?? '' },
     integrity: { ...integrityRest, records: iv ?? 0 },
+    nonceCrossCheck,
     checkedAt: ctx.now(),
   };
 }
