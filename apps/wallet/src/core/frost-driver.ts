@@ -16,6 +16,7 @@ import { getSuite } from '@tessera/protocols/frost/suite';
 import { dkgOutputCodec, engineAuth, frostDkgFactory, frostSignFactory, signOutputCodec } from '@tessera/transport/frost';
 import type { OutputCodec, SessionFactory } from '@tessera/transport/runner';
 import type { SchemeDriver } from './api.ts';
+import { drawSigningCounter } from './bridge.ts';
 
 /** Keeps a refresh output (Security: holds the new secret share). */
 export const refreshOutputCodec: OutputCodec<RefreshOutput> = {
@@ -51,6 +52,8 @@ export const frostDriver: SchemeDriver = {
   async sign(ctx) {
     const session = parseSessionId(ctx.session);
     const keyShare = await ctx.vault.getFrostKeyShare(ctx.shareId);
+    // one counter value per signing, drawn before the commitment is published (the HSM's once the hardware key is enrolled)
+    await drawSigningCounter(ctx.vault, keyShare);
     const out = await ctx.run(
       frostSignFactory({ session, keyShare, message: ctx.message, signers: ctx.signers as never, ledger: ctx.vault.nonceLedger, identity: ctx.identity, directory: ctx.directory as never }),
       signOutputCodec,
