@@ -376,6 +376,8 @@ export interface AccountNonceRecords {
   readonly mailboxPublished?: number;
   /** This wallet's finished signing sessions without such a record (yet). */
   readonly mailboxUnrecorded: number;
+  /** Why the mailbox could not be read (its record is then unknown, not a mismatch). */
+  readonly mailboxError?: string;
   readonly mismatches: readonly NonceMismatch[];
 }
 
@@ -443,12 +445,14 @@ export async function checkNonceRecords(src: NonceCheckSources): Promise<NonceCr
       const mine = src.sessions.filter((s) => s.accountId === a.id && s.kind === 'sign').map((s) => s.session);
       let published: number | undefined;
       let unrecorded = mine.length;
+      let mailboxError: string | undefined;
       try {
         const seen = await mailboxResults(src, a);
         published = mine.filter((s) => seen.has(s)).length;
         unrecorded = mine.length - published;
       } catch (e) {
-        problems.push(`${a.label}: mailbox not readable (${errorInfo(e).message})`);
+        // unknown, not a mismatch (e.g. the signal server is unreachable right now)
+        mailboxError = errorInfo(e).message;
       }
       const { records, mismatches } = await crossCheckNonceRecords({ vault: src.vault, keyId, ...(counter ? { counter } : {}), ...(published !== undefined ? { mailboxPublished: published } : {}) });
       const kept = mismatches.filter((m) => m.kind !== 'consumed-exceeds-published' || records.ledgerConsumed > (published ?? 0) + unrecorded);
@@ -462,6 +466,7 @@ export async function checkNonceRecords(src: NonceCheckSources): Promise<NonceCr
         ...(records.hsmCounter !== undefined ? { hsmCounter: records.hsmCounter.toString() } : {}),
         ...(published !== undefined ? { mailboxPublished: published } : {}),
         mailboxUnrecorded: unrecorded,
+        ...(mailboxError !== undefined ? { mailboxError } : {}),
         mismatches: kept,
       });
     } catch (e) {
