@@ -48,6 +48,7 @@ import {
 } from '@tessera/transport/cggmp';
 import type { RunnerEvent } from '@tessera/transport/runner';
 import type { RunnerStore } from '@tessera/transport/runner-store';
+import type { Transport } from '@tessera/transport/transport';
 import type { CeremonyProgress, SchemeContext, SchemeDriver } from './api.ts';
 import { WalletError } from './errors.ts';
 
@@ -171,8 +172,9 @@ export function createCggmpDriver(opts: CggmpDriverOptions = {}): SchemeDriver {
     const rounds = phases.reduce((a, ph) => a + PHASE_ROUNDS[ph], 0);
     const offset = (ph: CggmpPhase): number => phases.slice(0, phases.indexOf(ph)).reduce((a, p) => a + PHASE_ROUNDS[p], 0);
     const pool = wantPool ? makePool(opts.poolSize) : undefined;
-    const transport = await openTransport();
+    let transport: Transport | undefined;
     try {
+      transport = await openTransport();
       const base: CggmpCeremonyBase = {
         session,
         self,
@@ -190,7 +192,7 @@ export function createCggmpDriver(opts: CggmpDriverOptions = {}): SchemeDriver {
       };
       return await body(base, pool);
     } finally {
-      await transport.close().catch(() => undefined);
+      await transport?.close().catch(() => undefined);
       await pool?.terminate().catch(() => undefined);
     }
   }
