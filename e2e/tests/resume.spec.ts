@@ -61,3 +61,25 @@ test('a tab reloaded mid-ceremony resumes', async ({ newParty, shot }) => {
   expect(schnorr.verify(hexToBytes(sig), new TextEncoder().encode(text), hexToBytes(groupKey))).toBe(true);
   await expect(bobCard).toHaveAttribute('data-status', 'done', { timeout: CEREMONY_TIMEOUT });
 });
+
+test('a tab reloaded during a running key generation resumes it', async ({ newParty, shot }) => {
+  test.setTimeout(360_000);
+  const alice = await newParty('alice');
+  const bob = await newParty('bob');
+  await createVault(alice.page, { passkey: true });
+  await createVault(bob.page, { passkey: true });
+  // CGGMP21's key generation (with the auxiliary-information phase) runs several rounds over
+  // seconds, long enough to reload a participant in the middle of it.
+  const links = await createSharedWallet(alice.page, { label: 'Reloaded keygen', suite: 'ecdsa', threshold: 2, parties: 2, memberLabel: 'Alice' });
+  await joinFromLink(bob.page, links.get(2)!, 'Bob');
+  await expect(bob.page.getByTestId('lobby-stage')).toHaveAttribute('data-stage', 'keygen', { timeout: 60_000 });
+  await expect(bob.page.getByTestId('lobby-done')).toHaveCount(0);
+  await bob.page.reload();
+  await unlockWithPasskey(bob.page);
+  await expect(bob.page.getByTestId('screen-lobby')).toBeVisible();
+  await shot(bob.page, 'lobby-keygen-resumed');
+  const [idA, idB] = await Promise.all([waitForAccount(alice.page, 300_000), waitForAccount(bob.page, 300_000)]);
+  expect(idB).toBe(idA);
+  const key = await openAccount(alice.page, idA);
+  expect(await openAccount(bob.page, idA)).toBe(key);
+});

@@ -23,7 +23,8 @@ export interface RequestCard {
   readonly el: HTMLElement;
   readonly id: string;
   update(view: RequestView): void;
-  progress(p: CeremonyProgress): void;
+  /** A progress event; `resumed` when the ceremony continued from a saved record. */
+  progress(p: CeremonyProgress, resumed?: boolean): void;
 }
 
 function memberName(account: Account | undefined, index: number): string {
@@ -37,6 +38,7 @@ export function requestCard(ctx: AppContext, initial: RequestView, account: Acco
   const el = h('article', { class: 'request', testid: 'request', 'data-request-id': initial.id });
   let view = initial;
   let lastProgress: CeremonyProgress | undefined = initial.progress;
+  let resumed = false;
   const errorBox = h('div', { 'aria-live': 'assertive' });
 
   const act = (button: HTMLButtonElement, action: () => Promise<RequestView>): void => {
@@ -97,7 +99,10 @@ export function requestCard(ctx: AppContext, initial: RequestView, account: Acco
       v.signers ? h('div', { class: 'muted', testid: 'request-signers' }, `${v.kind === 'sign' ? 'Signers' : 'Participants'}: ${v.signers.map((i) => memberName(account, i)).join(', ')}${v.participating === false ? ' — this device does not take part' : ''}`) : null,
     );
 
-    const progress = v.status === 'running' ? progressBar(v.kind === 'sign' ? 'Signing ceremony' : 'Refresh ceremony', lastProgress, 'request-progress') : null;
+    const progress =
+      v.status === 'running'
+        ? h('div', {}, progressBar(v.kind === 'sign' ? 'Signing ceremony' : 'Refresh ceremony', lastProgress, 'request-progress'), resumed ? h('p', { class: 'small muted', testid: 'request-resumed' }, 'Resumed where it left off (saved progress in this device’s vault).') : null)
+        : null;
 
     let result: HTMLElement | null = null;
     if (v.status === 'done' && v.signature) {
@@ -148,8 +153,9 @@ export function requestCard(ctx: AppContext, initial: RequestView, account: Acco
     el,
     id: initial.id,
     update: render,
-    progress(p) {
+    progress(p, wasResumed) {
       lastProgress = p;
+      if (wasResumed) resumed = true;
       if (view.status === 'running') render(view);
     },
   };

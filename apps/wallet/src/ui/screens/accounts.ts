@@ -290,7 +290,7 @@ export function accountScreen(ctx: AppContext, route: Route): Screen {
         if (card) card.update(e.request);
         else void renderRequests();
       } else if (e.type === 'progress' && e.ceremony !== 'keygen') {
-        cards.get(e.id)?.progress(e.progress);
+        cards.get(e.id)?.progress(e.progress, e.resumed);
       } else if (e.type === 'presence' && e.accountId === id) {
         online.set(e.party, e.online);
         renderMembers();

@@ -67,7 +67,7 @@ export function inboxScreen(ctx: AppContext): Screen {
         if (card && before === `inbox-${group(e.request)}`) card.update(e.request);
         else void load();
       } else if (e.type === 'progress' && e.ceremony !== 'keygen') {
-        cards.get(e.id)?.progress(e.progress);
+        cards.get(e.id)?.progress(e.progress, e.resumed);
       } else if (e.type === 'account') {
         accounts.clear();
         void load();

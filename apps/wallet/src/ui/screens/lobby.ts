@@ -33,6 +33,7 @@ export function lobbyScreen(ctx: AppContext, route: Route): Screen {
   let handle: LobbyHandle | undefined = ctx.core.lobbies().find((l) => l.id === id);
   let view: LobbyView | undefined = handle?.view() ?? lastViews.get(id);
   const cancelError = h('div');
+  let resumed = false;
 
   function slotRow(v: LobbyView, s: LobbyView['slots'][number]): HTMLElement {
     const isSelf = s.index === v.selfIndex;
@@ -76,6 +77,7 @@ export function lobbyScreen(ctx: AppContext, route: Route): Screen {
         h('p', { class: 'small muted' }, 'Creator fingerprint: ', h('span', { class: 'fingerprint', testid: 'lobby-creator-fingerprint' }, groupFingerprint(v.creatorFingerprint)), ` · invites expire ${formatTime(v.expiresAt)}`),
         v.stage === 'enrolling' || v.stage === 'waiting-invitation' ? progressBar('Members joined', { round: joined, rounds: v.parties }, 'lobby-joined-progress', '') : null,
         v.stage === 'keygen' ? progressBar('Key generation', v.progress, 'lobby-keygen-progress') : null,
+        v.stage === 'keygen' && resumed ? h('p', { class: 'small muted', testid: 'lobby-resumed' }, 'Resumed where it left off (saved progress in this device’s vault).') : null,
         v.stage === 'done' && v.accountId ? h('div', { class: 'alert ok', testid: 'lobby-done' }, h('strong', {}, 'The wallet is ready.'), h('a', { href: `#/account/${encodeURIComponent(v.accountId)}`, testid: 'lobby-open-account' }, 'Open the account')) : null,
         v.error ? errorAlert(v.error, 'lobby-error') : null,
       ),
@@ -118,6 +120,7 @@ export function lobbyScreen(ctx: AppContext, route: Route): Screen {
         }
         render();
       } else if (e.type === 'progress' && e.ceremony === 'keygen' && e.id === id && view) {
+        if (e.resumed) resumed = true;
         view = { ...view, stage: 'keygen', progress: e.progress };
         render();
       }

@@ -75,7 +75,7 @@ export function refreshScreen(ctx: AppContext): Screen {
         if (c) c.update(e.request);
         else void load();
       } else if (e.type === 'progress' && e.ceremony === 'refresh') {
-        cards.get(e.id)?.progress(e.progress);
+        cards.get(e.id)?.progress(e.progress, e.resumed);
       } else if (e.type === 'account' && e.change === 'refreshed') {
         void load();
       }
