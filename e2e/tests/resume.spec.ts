@@ -5,7 +5,8 @@
  * Then an approver reloads between receiving a signing request and approving it, and the
  * signature still completes and verifies.
  */
-import { schnorr } from '@noble/curves/secp256k1.js';
+import { schnorr, secp256k1 } from '@noble/curves/secp256k1.js';
+import { sha256 } from '@noble/hashes/sha2.js';
 import { hexToBytes } from '@noble/curves/utils.js';
 import { expect, test } from '../support/fixtures.ts';
 import { CEREMONY_TIMEOUT, createSharedWallet, createVault, joinFromLink, openAccount, openInboxRequest, requestCard, requestSignature, unlockWithPasskey, waitForAccount } from '../support/wallet.ts';
@@ -62,7 +63,7 @@ test('a tab reloaded mid-ceremony resumes', async ({ newParty, shot }) => {
   await expect(bobCard).toHaveAttribute('data-status', 'done', { timeout: CEREMONY_TIMEOUT });
 });
 
-test('a tab reloaded during a running key generation resumes it', async ({ newParty, shot }) => {
+test('a tab reloaded during a running key generation, then during a running signing, resumes both', async ({ newParty, shot }) => {
   test.setTimeout(360_000);
   const alice = await newParty('alice');
   const bob = await newParty('bob');
@@ -82,4 +83,21 @@ test('a tab reloaded during a running key generation resumes it', async ({ newPa
   expect(idB).toBe(idA);
   const key = await openAccount(alice.page, idA);
   expect(await openAccount(bob.page, idA)).toBe(key);
+
+  // Signing (presigning + signing rounds): Bob reloads while the ceremony runs.
+  const text = 'resume: reloaded while signing';
+  const requestId = await requestSignature(alice.page, { text }, 'Reload while signing');
+  const bobCard = await openInboxRequest(bob.page, requestId);
+  await bobCard.getByTestId('request-approve').click();
+  const aliceCard = requestCard(alice.page, requestId);
+  await expect(aliceCard.getByTestId('request-finalize')).toBeVisible({ timeout: 60_000 });
+  await aliceCard.getByTestId('request-finalize').click();
+  await expect(bobCard).toHaveAttribute('data-status', 'running', { timeout: 60_000 });
+  await bob.page.reload();
+  await unlockWithPasskey(bob.page);
+  const again = await openInboxRequest(bob.page, requestId);
+  await expect(aliceCard).toHaveAttribute('data-status', 'done', { timeout: 240_000 });
+  await expect(again).toHaveAttribute('data-status', 'done', { timeout: 240_000 });
+  const sig = hexToBytes(((await aliceCard.getByTestId('request-signature').textContent()) ?? '').trim());
+  expect(secp256k1.verify(sig.subarray(0, 64), sha256(new TextEncoder().encode(text)), hexToBytes(key), { prehash: false, lowS: true, format: 'compact' })).toBe(true);
 });
