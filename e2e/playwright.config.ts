@@ -5,6 +5,7 @@
  * `json` reporters (the json file path comes from PLAYWRIGHT_JSON_OUTPUT_NAME). The global
  * setup serves the built wallet and the signal server on one origin.
  */
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './support/chromium.ts';
 
@@ -16,7 +17,8 @@ export default defineConfig({
   retries: 0,
   fullyParallel: false,
   forbidOnly: true,
-  reporter: [['list'], ['json']],
+  // The json file: PLAYWRIGHT_JSON_OUTPUT_NAME when set (npm test), else e2e/test-results/e2e.json.
+  reporter: [['list'], ['json', { outputFile: process.env.PLAYWRIGHT_JSON_OUTPUT_NAME ?? fileURLToPath(new URL('./test-results/e2e.json', import.meta.url)) }]],
   globalSetup: './support/global-setup.ts',
   outputDir: './test-results',
   use: {
