@@ -8,6 +8,7 @@ import type { UnlockSecret } from '../../core/index.ts';
 import type { AppContext, Screen } from '../app.ts';
 import { busy, errorAlert, field, formatTime, groupFingerprint, h, replaceChildren, screenHead } from '../dom.ts';
 import { MIN_PASSPHRASE, webauthnAvailable } from './vault.ts';
+import { hardwareKeyCard } from './hardware-key.ts';
 
 /** The settings screen. */
 export function settingsScreen(ctx: AppContext): Screen {
@@ -18,7 +19,7 @@ export function settingsScreen(ctx: AppContext): Screen {
     try {
       const methods = await ctx.core.listMethods();
       const hasPass = methods.some((m) => m.kind === 'passphrase');
-      const hasKey = methods.some((m) => m.kind !== 'passphrase');
+      const hasKey = methods.some((m) => m.kind === 'webauthn-prf');
       for (const o of Array.from(authKind.options)) o.disabled = o.value === 'passphrase' ? !hasPass : !hasKey;
       if (authKind.selectedOptions[0]?.disabled) {
         authKind.value = hasPass ? 'passphrase' : 'webauthn';
@@ -42,7 +43,7 @@ export function settingsScreen(ctx: AppContext): Screen {
                 (e) => replaceChildren(errorBox, errorAlert(e, 'settings-error')),
               ),
             );
-            return h('li', { class: 'row between', testid: 'method', 'data-kind': m.kind }, h('span', {}, h('strong', {}, m.label || m.kind), h('br'), h('span', { class: 'small muted' }, `${m.kind === 'passphrase' ? 'Passphrase (Argon2id)' : 'Passkey (WebAuthn PRF)'} · added ${formatTime(m.created)}`)), remove);
+            return h('li', { class: 'row between', testid: 'method', 'data-kind': m.kind }, h('span', {}, h('strong', {}, m.label || m.kind), h('br'), h('span', { class: 'small muted' }, `${m.kind === 'passphrase' ? 'Passphrase (Argon2id)' : m.kind === 'pkcs11' ? 'Hardware key (PKCS#11 bridge)' : 'Passkey (WebAuthn PRF)'} · added ${formatTime(m.created)}`)), remove);
           }),
         ),
       );
@@ -110,6 +111,7 @@ export function settingsScreen(ctx: AppContext): Screen {
     errorBox,
     h('div', { class: 'card' }, h('h2', {}, 'Unlock methods'), methodsBox),
     addForm,
+    hardwareKeyCard(ctx),
     h(
       'div',
       { class: 'card' },
