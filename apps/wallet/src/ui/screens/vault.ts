@@ -6,6 +6,7 @@
  */
 import type { AppContext, Screen } from '../app.ts';
 import { busy, errorAlert, field, h, replaceChildren } from '../dom.ts';
+import { hardwareKeyUnlockButton } from './hardware-key.ts';
 
 /** Minimum passphrase length accepted by the forms. */
 export const MIN_PASSPHRASE = 8;
@@ -92,6 +93,7 @@ export function unlockScreen(ctx: AppContext): Screen {
     ctx.toast('Unlocked', 'ok');
     ctx.refresh();
   };
+  passForm.querySelector('.actions')?.append(hardwareKeyUnlockButton(ctx, errorBox, done));
   passForm.addEventListener('submit', (ev) => {
     ev.preventDefault();
     void busy(
@@ -122,7 +124,7 @@ export function unlockScreen(ctx: AppContext): Screen {
   void ctx.core.listMethods().then(
     (methods) => {
       const hasPass = methods.some((m) => m.kind === 'passphrase');
-      const hasPrf = methods.some((m) => m.kind !== 'passphrase');
+      const hasPrf = methods.some((m) => m.kind === 'webauthn-prf');
       passkey.hidden = !hasPrf;
       if (!hasPass) {
         pass.closest('.field')?.setAttribute('hidden', '');
