@@ -8,6 +8,7 @@
 import type { CheckResult, WalletEvent, WalletStatus } from '../../core/index.ts';
 import type { AppContext, Screen } from '../app.ts';
 import { busy, errorAlert, formatTime, groupFingerprint, h, replaceChildren, screenHead, shortHex } from '../dom.ts';
+import { nonceCrossCheckCard } from './hardware-key.ts';
 
 function check(name: string, testid: string, r: CheckResult): HTMLElement {
   return h(
@@ -49,6 +50,7 @@ export function statusScreen(ctx: AppContext): Screen {
         ),
         h('div', { class: 'card' }, h('h2', {}, 'Vault checks'), h('ul', { class: 'list' }, check('Nonce ledger consistent', 'status-nonce', s.nonceLedger), check(`Audit chain verified (${s.audit.length} entries)`, 'status-audit', s.audit), check(`Records intact (${s.integrity.records})`, 'status-integrity', s.integrity))),
       ),
+      nonceCrossCheckCard(s.nonceCrossCheck),
       h('h2', {}, 'Accounts'),
       s.accounts.length
         ? s.accounts.map((a) =>
