@@ -133,3 +133,20 @@ test('the vault can be created and the wallet navigated with the keyboard alone'
   await expect(page.locator('[data-testid="method"][data-kind="passphrase"]')).toHaveCount(1);
   await shot(page, 'settings');
 });
+
+test('a passkey added to a passphrase vault unlocks it', async ({ newParty, shot }) => {
+  const { page } = await newParty('dave');
+  await createVault(page, { passkey: false, passphrase: PASSPHRASE });
+  await page.goto('/#/settings');
+  await expect(page.locator('[data-testid="method"]')).toHaveCount(1);
+  await page.getByTestId('auth-passphrase').fill('not the passphrase');
+  await page.getByTestId('add-passkey').click();
+  await expect(page.getByTestId('settings-error')).toBeVisible({ timeout: 60_000 });
+  await page.getByTestId('auth-passphrase').fill(PASSPHRASE);
+  await page.getByTestId('add-passkey').click();
+  await expect(page.locator('[data-testid="method"]')).toHaveCount(2, { timeout: 60_000 });
+  await shot(page, 'settings-two-methods');
+  await page.getByTestId('lock').click();
+  await unlockWithPasskey(page);
+  await expect(page.getByTestId('screen-settings')).toBeVisible();
+});

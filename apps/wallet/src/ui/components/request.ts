@@ -7,7 +7,7 @@
  */
 import type { Account, CeremonyProgress, RequestView } from '../../core/index.ts';
 import type { AppContext } from '../app.ts';
-import { busy, errorAlert, formatTime, h, progressBar, replaceChildren } from '../dom.ts';
+import { busy, copyButton, errorAlert, formatTime, h, progressBar, replaceChildren } from '../dom.ts';
 
 const STATUS_TEXT: Readonly<Record<RequestView['status'], { text: string; cls: string }>> = {
   pending: { text: 'Collecting approvals', cls: 'warn' },
@@ -111,7 +111,7 @@ export function requestCard(ctx: AppContext, initial: RequestView, account: Acco
         { class: 'signing-block' },
         h('h4', {}, 'Signature'),
         h('pre', { class: 'hex', testid: 'request-signature' }, v.signature),
-        h('span', { class: `badge ${v.verified ? 'ok' : 'warn'}`, testid: 'request-verified', 'data-verified': String(v.verified === true) }, v.verified ? 'Verified against the group key on this device' : 'Not verified on this device'),
+        h('div', { class: 'row' }, h('span', { class: `badge ${v.verified ? 'ok' : 'warn'}`, testid: 'request-verified', 'data-verified': String(v.verified === true) }, v.verified ? 'Verified against the group key on this device' : 'Not verified on this device'), copyButton(() => v.signature ?? '', 'request-signature-copy')),
       );
     } else if (v.status === 'done' && v.kind === 'refresh') {
       result = h('p', { class: 'alert ok', testid: 'request-refreshed' }, `Shares refreshed — key epoch ${v.epoch ?? '?'}.`);
