@@ -19,7 +19,7 @@ import { generateIdentity } from '@tessera/transport/identity';
 import { createInvitation, parseInvitation } from '@tessera/transport/invitation';
 import { connectSignal } from '@tessera/transport/signal-client';
 import { sealAppMessage } from '../src/core/messages.ts';
-import { closeAll, committee, ownerOf, startTestSignal, until, type TestCore, type TestSignal } from './helpers.ts';
+import { PASS, closeAll, committee, ownerOf, startTestSignal, until, type TestCore, type TestSignal } from './helpers.ts';
 
 let signal: TestSignal;
 beforeAll(async () => {
@@ -190,8 +190,12 @@ describe('wallet core: requests, approvals and FROST signing', () => {
       const req = await c1.core.requestSignature(acc.id, message);
       await until(async () => (await requestOf(c2, req.id)) !== undefined && (await requestOf(c3, req.id)) !== undefined, 20_000, 'request delivered');
       // party 2 approves and locks the moment the signing reaches it: it never sends a share
+      let away = false;
       c2.core.subscribe((e) => {
-        if (e.type === 'request' && e.change === 'finalized' && c2.core.state === 'unlocked') void c2.core.lock();
+        if (!away && e.type === 'request' && e.change === 'finalized') {
+          away = true;
+          void c2.core.lock();
+        }
       });
       await c2.core.approve(req.id);
       await until(async () => (await requestOf(c1, req.id))?.status === 'ready', 20_000, 'ready');
@@ -208,6 +212,10 @@ describe('wallet core: requests, approvals and FROST signing', () => {
       expect(done.error).toBeUndefined();
       expect(schnorr.verify(hexToBytes(done.signature!), message, hexToBytes(acc.groupKey))).toBe(true);
       await until(async () => (await requestOf(c3, req.id))?.status === 'done', 20_000, 'done at party 3');
+      // party 2 comes back: the failure report stops its stale attempt, and it shows the result
+      await c2.core.unlockWithPassphrase(PASS);
+      await until(async () => (await requestOf(c2, req.id))?.status === 'done', 20_000, 'done at party 2');
+      expect(await requestOf(c2, req.id)).toMatchObject({ signature: done.signature, verified: true, participating: false, signers: [1, 3] });
     } finally {
       await closeAll(cores);
     }

@@ -64,6 +64,8 @@ export class Inbox {
   readonly #ctx: WalletContext;
   readonly #books = new Map<string, Book>();
   readonly #running = new Map<string, Promise<void>>();
+  /** Stops one running ceremony (a participant reported its failure). */
+  readonly #aborts = new Map<string, AbortController>();
   readonly #timers = new Set<ReturnType<typeof setTimeout>>();
   #stopped = false;
 
@@ -233,9 +235,11 @@ export class Inbox {
       }
       case 'failed':
         if (!r.signers?.includes(from) || r.session !== m.session) throw new WalletError('tampered', 'a failure report from a party that is not a participant', { field: 'message.session', culprit: from });
-        if (r.status === 'running' && !this.#running.has(m.session) && !r.participating) {
+        if (r.status === 'running') {
+          // a participant gave up: the ceremony cannot complete without it, so stop ours too
           r.status = 'failed';
           r.error = { ...m.error };
+          this.#aborts.get(m.session)?.abort();
           this.#emit(book, r, 'failed');
         }
         return;
@@ -321,13 +325,18 @@ export class Inbox {
     const session = r.session!;
     let run = this.#running.get(session);
     if (!run) {
-      run = this.#ceremony(book, r, attempt).finally(() => this.#running.delete(session));
+      const stop = new AbortController();
+      this.#aborts.set(session, stop);
+      run = this.#ceremony(book, r, attempt, AbortSignal.any([this.#ctx.signal, stop.signal])).finally(() => {
+        this.#running.delete(session);
+        this.#aborts.delete(session);
+      });
       this.#running.set(session, run);
     }
     return run;
   }
 
-  async #ceremony(book: Book, r: RequestRecord, attempt: number): Promise<void> {
+  async #ceremony(book: Book, r: RequestRecord, attempt: number, signal: AbortSignal): Promise<void> {
     const ctx = this.#ctx;
     const a = book.account;
     const inv = parseInvitation(r.invitation!, { now: null });
@@ -360,7 +369,7 @@ export class Inbox {
         suite: a.suite,
         threshold: a.threshold,
         vault: ctx.vault,
-        signal: ctx.signal,
+        signal,
         progress: (p) => progress(p),
         openTransport: () => openCeremonyTransport(net, inv),
         store: ctx.vault.sessions,
@@ -374,7 +383,7 @@ export class Inbox {
               store: ctx.vault.sessions,
               factory,
               output,
-              signal: ctx.signal,
+              signal,
               onEvent: (e) => {
                 if (e.type === 'started' || e.type === 'resumed' || e.type === 'round') progress({ round: Math.max(1, e.round), rounds }, e.type === 'resumed');
               },
@@ -405,7 +414,11 @@ export class Inbox {
       const room = await this.#room(book);
       await room.send('each', { t: 'result', id: r.id, session, signature: r.kind === 'sign' ? r.signature! : null, epoch: r.kind === 'refresh' ? r.epoch! : null }).catch((e: unknown) => this.#error(e, r.id));
     } catch (e) {
-      if (this.#stopped || e instanceof AbortError || (e as Error)?.name === 'AbortError') return;
+      if (this.#stopped || signal.aborted || e instanceof AbortError || (e as Error)?.name === 'AbortError') {
+        // locked (resumes on unlock) or stopped because a participant failed (status set by then)
+        if (!this.#stopped && r.status === 'failed') await this.#save(book).catch(() => undefined);
+        return;
+      }
       const error = errorInfo(e);
       if (error.code === 'transport' && !wasDone && r.status === 'running') {
         // the server or a room was unreachable: the records stay, try again later
