@@ -55,6 +55,9 @@ describe('invite links', () => {
     expect(bytesToHex(l.enrollment.publicKey)).toBe(bytesToHex(e2.publicKey));
     expect(bytesToHex(l.creatorKey)).toBe(bytesToHex(creator.publicKey));
     expect(parseInviteLink(good.split('#join=')[1]!).slot).toBe(2);
+    const withQuery = makeInviteLink('http://localhost:5173/?signal=ws://127.0.0.1:9&rejoin=1', lobby.text, 3, e3.secretKey);
+    expect(withQuery.startsWith('http://localhost:5173/?signal=ws://127.0.0.1:9&rejoin=1#join=')).toBe(true);
+    expect(parseInviteLink(withQuery).slot).toBe(3);
     expect(good.startsWith('http://localhost:5173/#join=')).toBe(true);
   });
 

@@ -106,8 +106,8 @@ export interface WalletCoreOptions {
   /** IndexedDB database name of the vault (default `tessera-wallet`). */
   readonly vaultName?: string;
   /**
-   * Base of invite links (default: `location.origin + location.pathname` in a browser, else
-   * `tessera://wallet/`). Links are `${linkBase}#join=<payload>`.
+   * Base of invite links (default: `location.origin + location.pathname + location.search`
+   * in a browser, else `tessera://wallet/`). Links are `${linkBase}#join=<payload>`.
    */
   readonly linkBase?: string;
   /** WebSocket constructor (default: global `WebSocket`, else the `ws` package). */

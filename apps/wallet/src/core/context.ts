@@ -54,8 +54,9 @@ export interface WalletContext {
 }
 
 function defaultLinkBase(): string {
-  const loc = (globalThis as { location?: { origin?: string; pathname?: string } }).location;
-  return loc?.origin && loc.origin !== 'null' ? `${loc.origin}${loc.pathname ?? '/'}` : 'tessera://wallet/';
+  const loc = (globalThis as { location?: { origin?: string; pathname?: string; search?: string } }).location;
+  // the query stays (e.g. a `?signal=` override), so a joiner reaches the same signal server
+  return loc?.origin && loc.origin !== 'null' ? `${loc.origin}${loc.pathname ?? '/'}${loc.search ?? ''}` : 'tessera://wallet/';
 }
 
 function rtcLoader(opt: WalletCoreOptions['RTCPeerConnection'], mode: WalletCoreOptions['transport']): () => Promise<PeerConnectionFactory | undefined> {

@@ -83,8 +83,9 @@ export function makeInviteLink(base: string, invitationText: string, slot: numbe
 export function parseInviteLink(link: unknown, now: number = Date.now()): InviteLink {
   if (typeof link !== 'string' || link.length === 0) throw new WalletError('malformed-link', 'expected a link', { field: 'link' });
   if (link.length > MAX_LINK_CHARS) throw new WalletError('malformed-link', 'link too long', { field: 'link' });
-  const at = link.indexOf(JOIN_FRAGMENT);
-  const encoded = (at >= 0 ? link.slice(at + JOIN_FRAGMENT.length) : link).trim();
+  const hash = link.indexOf('#');
+  const fragment = hash >= 0 ? link.slice(hash + 1) : link;
+  const encoded = (fragment.startsWith(JOIN_FRAGMENT) ? fragment.slice(JOIN_FRAGMENT.length) : fragment).trim();
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(fromBase64Url(encoded, 'link.payload'));
