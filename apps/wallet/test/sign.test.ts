@@ -16,6 +16,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, hexToBytes } from '@tessera/crypto/bytes';
 import { newSessionId } from '@tessera/protocols/engine/ids';
 import { generateIdentity } from '@tessera/transport/identity';
+import { getSuite } from '@tessera/protocols/frost/suite';
 import { createInvitation, parseInvitation } from '@tessera/transport/invitation';
 import { connectSignal } from '@tessera/transport/signal-client';
 import { sealAppMessage } from '../src/core/messages.ts';
@@ -216,6 +217,28 @@ describe('wallet core: requests, approvals and FROST signing', () => {
       await c2.core.unlockWithPassphrase(PASS);
       await until(async () => (await requestOf(c2, req.id))?.status === 'done', 20_000, 'done at party 2');
       expect(await requestOf(c2, req.id)).toMatchObject({ signature: done.signature, verified: true, participating: false, signers: [1, 3] });
+    } finally {
+      await closeAll(cores);
+    }
+  });
+
+  it('two members finalizing at once converge on one ceremony (the smaller session id) and both see it signed', async () => {
+    const { cores, accounts } = await committee(signal, 'sign-race', 'secp256k1', 2, 3);
+    const [c1, c2, c3] = cores as [TestCore, TestCore, TestCore];
+    const acc = accounts[0]!;
+    try {
+      const message = text.encode('finalize race');
+      const req = await c1.core.requestSignature(acc.id, message);
+      await until(async () => (await requestOf(c2, req.id)) !== undefined && (await requestOf(c3, req.id)) !== undefined, 20_000, 'request delivered');
+      await c2.core.approve(req.id);
+      await until(async () => (await requestOf(c1, req.id))?.status === 'ready', 20_000, 'ready at party 1');
+      const [d1, d2] = await Promise.all([c1.core.finalize(req.id), c2.core.finalize(req.id)]);
+      for (const d of [d1, d2]) {
+        expect(d).toMatchObject({ status: 'done', verified: true, signers: [1, 2] });
+        expect(getSuite('secp256k1').verify(hexToBytes(d.signature!), message, hexToBytes(acc.groupKey))).toBe(true);
+      }
+      await until(async () => (await requestOf(c3, req.id))?.status === 'done', 20_000, 'done at party 3');
+      expect(c1.events.some((e) => e.type === 'error' && e.error.code === 'nonce-reused')).toBe(false);
     } finally {
       await closeAll(cores);
     }

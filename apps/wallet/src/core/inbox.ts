@@ -218,7 +218,7 @@ export class Inbox {
         await this.#acceptFinalize(book, r, from, m.invitation, false);
         return;
       case 'result': {
-        if (!r.signers?.includes(from) || r.session !== m.session) throw new WalletError('tampered', 'a result from a party that is not a participant of this session', { field: 'message.session', culprit: from });
+        // the signature itself is the proof: any member's result that verifies completes the request
         if (r.kind === 'sign') {
           if (m.signature === null) throw new WalletError('tampered', 'a signing result carries the signature', { field: 'message.signature', culprit: from });
           const ok = this.#ctx.driver(a.scheme).verify(a.suite, hexToBytes(a.groupKey), hexToBytes(r.message!), hexToBytes(m.signature));
@@ -234,7 +234,8 @@ export class Inbox {
         return;
       }
       case 'failed':
-        if (!r.signers?.includes(from) || r.session !== m.session) throw new WalletError('tampered', 'a failure report from a party that is not a participant', { field: 'message.session', culprit: from });
+        if (r.session !== m.session) return; // a superseded session: nothing of ours to stop
+        if (!r.signers?.includes(from)) throw new WalletError('tampered', 'a failure report from a party that is not a participant', { field: 'message.session', culprit: from });
         if (r.status === 'running') {
           // a participant gave up: the ceremony cannot complete without it, so stop ours too
           r.status = 'failed';
@@ -309,7 +310,11 @@ export class Inbox {
       this.#start(book, r);
       return;
     }
-    if (finalized(r) && r.status !== 'failed') throw new WalletError('already-decided', 'the request was already finalized with another ceremony', { field: 'invitation.session', culprit: from });
+    if (finalized(r) && r.status !== 'failed') {
+      // two members finalized at once: every wallet keeps the ceremony with the smaller session id
+      if (r.status !== 'running' || inv.session >= r.session!) throw new WalletError('already-decided', 'the request was already finalized with another ceremony', { field: 'invitation.session', culprit: from });
+      this.#aborts.get(r.session!)?.abort();
+    }
     if (r.kind === 'sign' && signers.includes(self) && epoch !== a.epoch)
       throw new WalletError('tampered', `the signing uses key epoch ${String(epoch)}, this wallet holds epoch ${a.epoch}`, { field: 'invitation.params.epoch', culprit: from });
     if (!local && signers.includes(self) && r.requester !== self && !hasApproved(r, self))
@@ -415,7 +420,9 @@ export class Inbox {
       await room.send('each', { t: 'result', id: r.id, session, signature: r.kind === 'sign' ? r.signature! : null, epoch: r.kind === 'refresh' ? r.epoch! : null }).catch((e: unknown) => this.#error(e, r.id));
     } catch (e) {
       if (this.#stopped || signal.aborted || e instanceof AbortError || (e as Error)?.name === 'AbortError') {
-        // locked (resumes on unlock) or stopped because a participant failed (status set by then)
+        // locked (resumes on unlock), stopped because a participant failed (status set by
+        // then), or superseded by a concurrent finalize (its record goes)
+        if (!this.#stopped && r.session !== session) await ctx.vault.sessions.delete(runnerKey(session, self)).catch(() => undefined);
         if (!this.#stopped && r.status === 'failed') await this.#save(book).catch(() => undefined);
         return;
       }
@@ -519,7 +526,8 @@ export class Inbox {
     await this.#acceptFinalize(book, r, self, inv.text, true);
     await this.#save(book);
     await room.send('each', { t: 'finalize', id: r.id, invitation: inv.text });
-    await this.#running.get(inv.session);
+    // wait for this wallet's ceremony (or the one that superseded it)
+    for (let cur = r.session; cur !== undefined && this.#running.has(cur); cur = r.session) await this.#running.get(cur);
     return viewOf(book.account, r, self);
   }
 
