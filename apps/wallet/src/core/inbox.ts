@@ -416,8 +416,7 @@ export class Inbox {
       await this.#save(book);
       await ctx.vault.sessions.delete(runnerKey(session, self));
       this.#emit(book, r, r.kind === 'sign' ? (r.status === 'done' ? 'signed' : 'failed') : 'refreshed');
-      const room = await this.#room(book);
-      await room.send('each', { t: 'result', id: r.id, session, signature: r.kind === 'sign' ? r.signature! : null, epoch: r.kind === 'refresh' ? r.epoch! : null }).catch((e: unknown) => this.#error(e, r.id));
+      void this.#announce(book, { t: 'result', id: r.id, session, signature: r.kind === 'sign' ? r.signature! : null, epoch: r.kind === 'refresh' ? r.epoch! : null }, r.id);
     } catch (e) {
       if (this.#stopped || signal.aborted || e instanceof AbortError || (e as Error)?.name === 'AbortError') {
         // locked (resumes on unlock), stopped because a participant failed (status set by
@@ -440,10 +439,18 @@ export class Inbox {
         await ctx.vault.recordEvent('sign', { account: a.id.slice(0, 32), request: r.id, session: session.slice(0, 32), refused: 'nonce-reuse' }).catch(() => undefined);
       await this.#save(book).catch(() => undefined);
       this.#emit(book, r, 'failed');
-      if (!wasDone && error.code !== 'nonce-reused') {
-        const room = book.room;
-        await room?.send('each', { t: 'failed', id: r.id, session, error: { code: error.code, message: error.message.slice(0, MAX_TEXT), ...(error.culprit !== undefined ? { culprit: error.culprit } : {}) } }).catch(() => undefined);
-      }
+      if (!wasDone && error.code !== 'nonce-reused')
+        await this.#announce(book, { t: 'failed', id: r.id, session, error: { code: error.code, message: error.message.slice(0, MAX_TEXT), ...(error.culprit !== undefined ? { culprit: error.culprit } : {}) } }, r.id);
+    }
+  }
+
+  /** Posts a ceremony outcome to every member; a failure to post is reported, never fatal. */
+  async #announce(book: Book, payload: Json, context: string): Promise<void> {
+    try {
+      const room = await this.#room(book);
+      await room.send('each', payload);
+    } catch (e) {
+      this.#error(e, context);
     }
   }
 
