@@ -346,6 +346,8 @@ export class Lobby implements LobbyHandle {
       },
     });
     for (const p of this.#room.online()) this.#online.add(p);
+    if (this.#rec.error?.code === 'transport') delete this.#rec.error; // reachable again
+    this.#retries = 0;
     if (this.#rec.role === 'joiner') {
       const m = this.#rec.members[String(self)]!;
       await this.#room.send(1 as PartyIndex, { t: 'enroll', key: m.key, label: m.label, proof: enrollProof(ctx.identity, this.id, self, identity.publicKey) });
