@@ -1,6 +1,6 @@
 /**
  * Account lifecycle e2e on the Ed25519 suite: a 2-of-2 wallet signs (verified with noble's
- * `ed25519.verify`), refreshes its shares (both approve; epoch 1, same group key) and signs again
+ * `ed25519.verify`), a rejected request cannot be finalized, the wallet refreshes its shares (both approve; epoch 1, same group key) and signs again
  * with the refreshed shares; then a member exports an encrypted backup, and a fresh browser
  * profile restores it and shows the same account at the same epoch.
  */
@@ -37,6 +37,16 @@ test('an Ed25519 wallet signs, refreshes its shares, signs again, and restores f
   const groupKey = await openAccount(alice.page, id);
   expect(groupKey).toMatch(/^[0-9a-f]{64}$/);
   await signAndVerify(alice.page, bob.page, id, groupKey, 'ed25519: first signature');
+
+  // A request Bob rejects cannot be finalized in a 2-of-2 wallet.
+  await openAccount(alice.page, id);
+  const rejectedId = await requestSignature(alice.page, { text: 'ed25519: Bob says no' }, 'To be rejected');
+  const bobRejects = await openInboxRequest(bob.page, rejectedId);
+  await bobRejects.getByTestId('request-reject').click();
+  await expect(bobRejects.getByTestId('request-mine')).toHaveText('You rejected');
+  const aliceRejected = requestCard(alice.page, rejectedId);
+  await expect(aliceRejected).toHaveAttribute('data-status', 'rejected', { timeout: 60_000 });
+  await expect(aliceRejected.getByTestId('request-finalize')).toHaveCount(0);
 
   // Refresh: requested on the refresh screen, approved by Bob, finalized by Alice.
   await alice.page.goto('/#/refresh');
