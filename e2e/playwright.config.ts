@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './support/chromium.ts';
 
+/** The e2e run configuration. */
 export default defineConfig({
   testDir: './tests',
   timeout: 120_000,

@@ -61,6 +61,7 @@ function contentSecurityPolicy(): Plugin {
   };
 }
 
+/** The wallet's build configuration (`pnpm --filter @tessera/wallet build`). */
 export default defineConfig({
   root,
   base: '/',

@@ -66,6 +66,7 @@ interface Fixtures {
   shot: (page: Page, name: string) => Promise<void>;
 }
 
+/** Playwright's `test` with the wallet fixtures (`baseUrl`, `newParty`, `shot`). */
 export const test = base.extend<Fixtures>({
   baseUrl: async ({}, use) => {
     const url = process.env.TESSERA_E2E_URL;
@@ -106,4 +107,5 @@ export const test = base.extend<Fixtures>({
   },
 });
 
+/** Playwright's `expect`, re-exported so specs import everything from here. */
 export { expect } from '@playwright/test';
