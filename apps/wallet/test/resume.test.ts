@@ -142,4 +142,28 @@ describe('wallet core: resume and mailbox catch-up', () => {
       await closeAll(cores);
     }
   });
+
+  it('a lobby created while the signal server is down shows its links and completes once it is back', async () => {
+    const cores: TestCore[] = [];
+    try {
+      for (let i = 1; i <= 3; i++) {
+        const c = await testCore(signal, `lobby-down-${i}`);
+        await c.core.createVault({ passphrase: PASS });
+        cores.push(c);
+      }
+      const [c1, c2, c3] = cores as [TestCore, TestCore, TestCore];
+      await signal.pause();
+      const lobby = await c1.core.startCreate({ label: 'Offline start', suite: 'ed25519', threshold: 2, parties: 3 });
+      const ls = links(lobby);
+      expect([...ls.keys()]).toEqual([2, 3]);
+      await until(() => lobby.view().error?.code === 'transport', 20_000, 'unreachable server shown on the lobby');
+      await signal.start();
+      const [j2, j3] = await Promise.all([c2.core.joinFromLink(ls.get(2)!), c3.core.joinFromLink(ls.get(3)!)]);
+      const [a1, a2, a3] = await Promise.all([lobby.done, j2.done, j3.done]);
+      expect(new Set([a1.groupKey, a2.groupKey, a3.groupKey]).size).toBe(1);
+    } finally {
+      await signal.start();
+      await closeAll(cores);
+    }
+  });
 });
