@@ -80,7 +80,7 @@ export function requestCard(ctx: AppContext, initial: RequestView, account: Acco
       what = h(
         'div',
         { class: 'signing-block', testid: 'request-message' },
-        h('h4', {}, `Exactly what will be signed (${m.length} byte${m.length === 1 ? '' : 's'})`),
+        h('h4', {}, `Exactly what ${v.status === 'done' ? 'was' : 'will be'} signed (${m.length} byte${m.length === 1 ? '' : 's'})`),
         h('pre', { class: 'hex', testid: 'request-hex', 'aria-label': 'Message bytes in hexadecimal' }, m.hex || '(empty)'),
         m.utf8 !== undefined ? h('div', {}, h('h4', {}, 'As text (UTF-8)'), h('pre', { class: 'hex', testid: 'request-utf8' }, m.utf8)) : h('p', { class: 'small muted' }, 'Not printable text: compare the bytes.'),
         h('dl', { class: 'facts small' }, h('dt', {}, 'SHA-256'), h('dd', { class: 'mono', testid: 'request-sha256' }, m.sha256), h('dt', {}, 'Signed as'), h('dd', { testid: 'request-signed-as' }, m.signedAs)),
