@@ -492,10 +492,15 @@ export class Lobby implements LobbyHandle {
     const w = asWalletError(e);
     this.#rec.stage = 'failed';
     this.#report(w);
-    void this.#host.ctx.records.putLobby(this.#rec).catch(() => undefined);
-    void this.#closeRoom();
-    // a failed lobby stays listed (with its error) until the user cancels it
-    this.#reject(w);
+    // a failed lobby stays listed (with its error) until the user cancels it; `done` rejects
+    // once that state is stored
+    void this.#host.ctx.records
+      .putLobby(this.#rec)
+      .catch(() => undefined)
+      .finally(() => {
+        void this.#closeRoom();
+        this.#reject(w);
+      });
   }
 
   async cancel(): Promise<void> {
