@@ -38,14 +38,15 @@ function shellManifest(publicFiles: readonly string[]): Plugin {
 /**
  * Content-Security-Policy of the built page (build only: the dev server injects inline styles).
  * `wasm-unsafe-eval` lets the crypto backends compile WebAssembly; `ws:`/`wss:` reach the signal
- * server (same origin by default, another one with `?signal=`). WebRTC is not governed by CSP.
+ * server (same origin by default, another one with `?signal=`); loopback HTTP origins reach a
+ * PKCS#11 bridge (`tessera hsm-bridge`) on this machine. WebRTC is not governed by CSP.
  */
 const CSP = [
   "default-src 'self'",
   "script-src 'self' 'wasm-unsafe-eval'",
   "style-src 'self'",
   "img-src 'self' data:",
-  "connect-src 'self' ws: wss:",
+  "connect-src 'self' ws: wss: http://127.0.0.1:* http://localhost:*",
   "worker-src 'self'",
   "manifest-src 'self'",
   "object-src 'none'",
