@@ -17,16 +17,16 @@
  * same ledger inside the signing rounds.
  * @module
  */
-import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, hexToBytes } from '@tessera/crypto/bytes';
 import { randomBytes } from '@tessera/crypto/rng';
 import { AbortError } from '@tessera/crypto/errors';
-import { expectObject, type Json } from '@tessera/protocols/engine/codec';
-import { newSessionId, type PartyIndex } from '@tessera/protocols/engine/ids';
-import { createInvitation, parseInvitation, type Invitation } from '@tessera/transport/invitation';
+import type { Json } from '@tessera/protocols/engine/codec';
+import type { PartyIndex } from '@tessera/protocols/engine/ids';
+import { parseInvitation } from '@tessera/transport/invitation';
 import type { PresenceView, RequestKind, RequestView, SchemeContext, WalletErrorInfo } from './api.ts';
+import { checkCeremonyInvitation, createCeremonyInvitation } from './ceremony-invitation.ts';
 import { openCeremonyTransport, runCeremony, runnerKey } from './ceremony.ts';
-import { CEREMONY_TTL_MS, type WalletContext } from './context.ts';
+import type { WalletContext } from './context.ts';
 import { WalletError, errorInfo } from './errors.ts';
 import { MAX_MESSAGE_BYTES, MAX_TEXT, parseGroupMessage, type GroupMessage } from './messages.ts';
 import { publicAccount, type AccountRecord, type RequestRecord } from './records.ts';
@@ -43,15 +43,6 @@ interface Book {
   opening: Promise<void> | undefined;
   readonly orphans: Map<string, (() => Promise<void>)[]>;
   readonly online: Set<number>;
-}
-
-/**
- * What a ceremony invitation names of the message: its SHA-256 (hex), never the message
- * itself, because invitations are stored by the signal server in the clear; the message
- * travels encrypted in the request. Null for a refresh.
- */
-export function messageHash(r: Pick<RequestRecord, 'message'>): string | null {
-  return r.message === null ? null : bytesToHex(sha256(hexToBytes(r.message)));
 }
 
 /** The ledger key under which the wallet marks ceremony sessions as started. */
@@ -247,63 +238,10 @@ export class Inbox {
     }
   }
 
-  /**
-   * Checks a ceremony invitation against the account and the request.
-   * @throws {WalletError} `bad-signature` (not by a member / not by the sender), `tampered`
-   *   naming the field, `expired`.
-   */
-  #checkInvitation(book: Book, r: RequestRecord, from: number, text: string): { inv: Invitation; signers: number[]; epoch: number | undefined } {
-    const a = book.account;
-    let inv: Invitation;
-    try {
-      inv = parseInvitation(text, { now: this.#ctx.now() });
-    } catch (e) {
-      const i = errorInfo(e);
-      throw new WalletError(i.code === 'bad-signature' || i.code === 'expired' ? i.code : 'tampered', i.message, { field: `invitation${i.field ? `.${i.field.replace(/^invitation\.?/, '')}` : ''}`.replace(/\.$/, ''), culprit: from, cause: e });
-    }
-    const key = (i: number): string | undefined => a.members.find((m) => m.index === i)?.publicKey;
-    if (inv.creator !== from || key(inv.creator) !== bytesToHex(inv.parties.get(inv.creator)!)) throw new WalletError('bad-signature', 'the invitation is not signed by the member who sent it', { field: 'invitation.creator', culprit: from });
-    for (const [i, k] of inv.parties) if (key(i) !== bytesToHex(k)) throw new WalletError('tampered', `party ${i} is not the account's member`, { field: 'invitation.parties', culprit: from });
-    const driver = this.#ctx.driver(a.scheme);
-    const protocol = r.kind === 'sign' ? driver.protocols.sign : driver.protocols.refresh;
-    if (inv.protocol !== protocol) throw new WalletError('tampered', `expected ${String(protocol)}`, { field: 'invitation.protocol', culprit: from });
-    let p;
-    try {
-      p = expectObject(inv.params, 'invitation.params', ['ceremony', 'scheme', 'suite', 'groupKey', 'account', 'request', 'signers', 'messageHash', 'epoch']);
-    } catch (e) {
-      throw new WalletError('tampered', errorInfo(e).message, { field: errorInfo(e).field ?? 'invitation.params', culprit: from, cause: e });
-    }
-    const bad = (f: string, msg: string): never => {
-      throw new WalletError('tampered', msg, { field: `invitation.params.${f}`, culprit: from });
-    };
-    if (p.ceremony !== r.kind) bad('ceremony', `expected ${r.kind}`);
-    if (p.scheme !== a.scheme) bad('scheme', 'not the account scheme');
-    if (p.suite !== a.suite) bad('suite', 'not the account suite');
-    if (p.groupKey !== a.groupKey) bad('groupKey', 'not the account group key');
-    if (p.account !== a.id) bad('account', 'another account');
-    if (p.request !== r.id) bad('request', 'another request');
-    if (p.messageHash !== messageHash(r)) bad('messageHash', 'not the requested message');
-    const signers = Array.isArray(p.signers) ? (p.signers as Json[]) : bad('signers', 'expected a list');
-    const listed = [...inv.parties.keys()];
-    if (signers.length !== listed.length || signers.some((s, k) => s !== listed[k])) bad('signers', 'must list exactly the invited parties');
-    if (!listed.includes(r.requester as PartyIndex)) bad('signers', 'the requester must take part');
-    if (r.kind === 'sign' && listed.length !== a.threshold) bad('signers', `a signing takes exactly ${a.threshold} parties`);
-    if (r.kind === 'refresh' && listed.length !== a.parties) bad('signers', 'a refresh takes every party');
-    let epoch: number | undefined;
-    if (r.kind === 'refresh') {
-      if (p.epoch !== a.epoch + 1) bad('epoch', `expected epoch ${a.epoch + 1}`);
-      epoch = p.epoch as number;
-    } else {
-      if (typeof p.epoch !== 'number' || !Number.isSafeInteger(p.epoch) || p.epoch < 0) bad('epoch', 'a signing names the key epoch it uses');
-      epoch = p.epoch as number;
-    }
-    return { inv, signers: listed, epoch };
-  }
-
   async #acceptFinalize(book: Book, r: RequestRecord, from: number, text: string, local: boolean): Promise<void> {
     const a = book.account;
     const self = a.selfIndex;
-    const { inv, signers, epoch } = this.#checkInvitation(book, r, from, text);
+    const { inv, signers, epoch } = checkCeremonyInvitation({ account: a, request: r, driver: this.#ctx.driver(a.scheme), from, text, now: this.#ctx.now() });
     if (r.session === inv.session) {
       // the same ceremony again: a participant that already ran it must not start it twice
       if (this.#running.has(inv.session) || r.status === 'running' || !r.participating) return;
@@ -519,16 +457,7 @@ export class Inbox {
     const avoid = new Set(a.members.map((m) => m.index).filter((i) => i !== self && !book.online.has(i)));
     if (r.error?.culprit !== undefined) avoid.add(r.error.culprit);
     const signers = chooseSigners(a, r, self, avoid);
-    const driver = this.#ctx.driver(a.scheme);
-    const inv = createInvitation({
-      session: newSessionId(this.#ctx.rng),
-      protocol: r.kind === 'sign' ? driver.protocols.sign : driver.protocols.refresh!,
-      creator: this.#ctx.identity,
-      parties: signers.map((i) => [i, hexToBytes(a.members.find((m) => m.index === i)!.publicKey)] as const),
-      params: { ceremony: r.kind, scheme: a.scheme, suite: a.suite, groupKey: a.groupKey, account: a.id, request: r.id, signers, messageHash: messageHash(r), epoch: r.kind === 'refresh' ? a.epoch + 1 : a.epoch },
-      ttlMs: CEREMONY_TTL_MS,
-      now: this.#ctx.now(),
-    });
+    const inv = createCeremonyInvitation({ account: a, request: r, driver: this.#ctx.driver(a.scheme), signers, identity: this.#ctx.identity, now: this.#ctx.now(), ...(this.#ctx.rng ? { rng: this.#ctx.rng } : {}) });
     const room = await this.#room(book);
     await this.#acceptFinalize(book, r, self, inv.text, true);
     await this.#save(book);
