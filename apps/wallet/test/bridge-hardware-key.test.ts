@@ -5,7 +5,8 @@
  * untouched (bridge down, HSM unavailable) and a tampered wrapped key is an integrity error.
  * With the hardware key enrolled, FROST signing draws its counter from the HSM and the status
  * cross-checks the IndexedDB ledger, the HSM counter and the mailbox, reporting a rolled-back
- * ledger as a mismatch.
+ * ledger as a mismatch; a signing started while the bridge is down waits and completes once it
+ * is back.
  */
 import { renameSync } from 'node:fs';
 import { join } from 'node:path';
@@ -193,6 +194,43 @@ describe('wallet hardware key (PKCS#11 bridge)', () => {
       expect(x.ok).toBe(true);
       expect(x.accounts[0]).toMatchObject({ ledgerCounter: '2', hsmCounter: '2', ledgerConsumed: 2, mailboxPublished: 2, mismatches: [] });
     } finally {
+      await closeAll(cores);
+    }
+  }, 180_000);
+
+  it('a signing while the bridge is down waits (nothing sent, nothing lost) and completes once it is back', async () => {
+    const { cores, accounts } = await committee(signal, 'hk-down', 'ed25519', 2, 2);
+    const [c1, c2] = cores as [TestCore, TestCore];
+    try {
+      await enrollHardwareKey(c1.core);
+      const acc = accounts[0]!;
+      await bridge.stop();
+      // Bob requests and finalizes; Alice approves and takes part, but cannot draw her counter
+      const r = await c2.core.requestSignature(acc.id, new TextEncoder().encode('while the HSM is away'), 'outage');
+      await until(async () => (await c1.core.inbox()).some((x) => x.id === r.id), 30_000, 'request received');
+      await c1.core.approve(r.id);
+      await until(async () => (await c2.core.request(r.id)).canFinalize, 30_000, 'ready');
+      const finalized = c2.core.finalize(r.id);
+      await until(() => c1.events.some((e) => e.type === 'error' && e.context === r.id && /hardware key: .*cannot reach/.test(e.error.message)), 30_000, 'bridge error reported');
+      const err = c1.events.find((e) => e.type === 'error' && e.context === r.id);
+      expect(err).toMatchObject({ error: { code: 'transport', field: 'bridge.unreachable' } });
+      expect((await c1.core.request(r.id)).status).toBe('running');
+      const stats = (await c1.core.status()).nonceCrossCheck!;
+      expect(stats.ok).toBe(false); // the HSM counter cannot be read while the bridge is down
+      expect(stats.detail).toMatch(/hardware key: .*cannot reach/);
+      await bridge.start();
+      expect((await finalized).status).toBe('done');
+      await until(async () => (await c1.core.request(r.id)).status === 'done', 60_000, 'Alice done');
+      expect((await c1.core.request(r.id)).verified).toBe(true);
+      let x = (await c1.core.status()).nonceCrossCheck!;
+      await until(async () => {
+        x = (await c1.core.status()).nonceCrossCheck!;
+        return x.accounts[0]?.mailboxUnrecorded === 0;
+      }, 30_000, 'mailbox record');
+      expect(x.ok).toBe(true);
+      expect(x.accounts[0]).toMatchObject({ ledgerCounter: '1', hsmCounter: '1', ledgerConsumed: 1, mailboxPublished: 1 });
+    } finally {
+      await bridge.start();
       await closeAll(cores);
     }
   }, 180_000);
