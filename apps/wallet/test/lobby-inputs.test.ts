@@ -14,7 +14,7 @@ import { connectSignal } from '@tessera/transport/signal-client';
 import { fromBase64Url, toBase64Url } from '@tessera/vault/webauthn';
 import { parseInviteLink, WalletError } from '../src/core/index.ts';
 import { frostDriver } from '../src/core/frost-driver.ts';
-import { checkStart } from '../src/core/lobby.ts';
+import { checkStart } from '../src/core/lobby-checks.ts';
 import { LOBBY_PROTOCOL, makeInviteLink, parseLobbyParams } from '../src/core/link.ts';
 import { GROUP_PROTOCOL, sealAppMessage } from '../src/core/messages.ts';
 import { PASS, links, startTestSignal, testCore, until, type TestSignal } from './helpers.ts';
