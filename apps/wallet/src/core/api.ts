@@ -539,7 +539,9 @@ export interface WalletCore {
   // lobbies
   /**
    * Creates a lobby: one invite link per other slot; runs the DKG once everyone enrolled.
-   * @throws {WalletError} `bad-input` (field named), `unsupported-scheme`, `locked`, `transport`.
+   * Network trouble does not throw: it shows on the lobby (`error`, code `transport`) while
+   * the core retries.
+   * @throws {WalletError} `bad-input` (field named), `unsupported-scheme`, `locked`.
    */
   startCreate(opts: CreateAccountOptions): Promise<LobbyHandle>;
   /**
@@ -548,8 +550,11 @@ export interface WalletCore {
    */
   previewLink(link: string): LinkPreview;
   /**
-   * Enrolls in the slot the link grants and takes part in the DKG.
-   * @throws {WalletError} `malformed-link`, `bad-signature`, `expired`, `locked`, `transport`.
+   * Enrolls in the slot the link grants and takes part in the DKG. Joining a lobby that is
+   * already running returns its handle (e.g. after a reload that routes `#join=` again).
+   * @throws {WalletError} `malformed-link`, `bad-signature`, `expired` (field named),
+   *   `unsupported-scheme`, `bad-input` (this wallet created the lobby), `already-decided`
+   *   (this wallet already holds the lobby's account), `locked`.
    */
   joinFromLink(link: string, opts?: JoinOptions): Promise<LobbyHandle>;
   /** Lobbies not yet finished (including ones resumed after unlock, and failed ones until cancelled). */
