@@ -7,7 +7,7 @@
  * locked, nothing lost), unlocks through the bridge once it is back, and signs a 2-of-2 Taproot
  * FROST request with Bob's tab. The BIP340 signature is verified with noble, and the status
  * screen's nonce cross-check shows the IndexedDB ledger, the HSM counter and the mailbox
- * agreeing.
+ * agreeing, then the mismatch once the IndexedDB counter is rolled back.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -184,4 +184,30 @@ test('a tab registers with the PKCS#11 bridge, is approved, unlocks through it a
   await expect(row.getByTestId('nonce-xcheck-hsm')).toHaveText('1');
   await expect(row.getByTestId('nonce-xcheck-mailbox')).toHaveText('1');
   await shot(alice.page, 'status-nonce-cross-check');
+
+  // an old copy of the IndexedDB counter is restored (rolled back): the status shows the mismatch
+  const keyId = (await row.getByTestId('nonce-xcheck-key-id').getAttribute('data-key-id')) ?? '';
+  expect(keyId).toMatch(/^[0-9a-f]{64}$/);
+  await alice.page.evaluate(
+    (key) =>
+      new Promise<void>((resolve, reject) => {
+        const open = indexedDB.open('tessera-wallet');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const tx = open.result.transaction('counters', 'readwrite');
+          tx.objectStore('counters').put(0n, key);
+          tx.oncomplete = () => {
+            open.result.close();
+            resolve();
+          };
+          tx.onerror = () => reject(tx.error);
+        };
+      }),
+    keyId,
+  );
+  await alice.page.getByTestId('status-rerun').click();
+  await expect(xcheck).toHaveAttribute('data-ok', 'false');
+  await expect(xcheck.getByTestId('nonce-xcheck-alert')).toContainText('IndexedDB ledger counter 0 is below the HSM');
+  await expect(row.getByTestId('nonce-xcheck-mismatch')).toHaveAttribute('data-kind', 'ledger-behind-hsm');
+  await shot(alice.page, 'status-nonce-mismatch');
 });

@@ -213,7 +213,7 @@ function row(a: AccountNonceRecords): HTMLElement {
   return h(
     'tr',
     { testid: 'nonce-xcheck-account', 'data-account-id': a.accountId, 'data-ok': String(ok) },
-    h('td', {}, a.label, h('br'), h('span', { class: 'small muted mono', title: a.keyId }, shortHex(a.keyId))),
+    h('td', {}, a.label, h('br'), h('span', { class: 'small muted mono', title: a.keyId, testid: 'nonce-xcheck-key-id', 'data-key-id': a.keyId }, shortHex(a.keyId))),
     h('td', { testid: 'nonce-xcheck-ledger' }, `${a.ledgerCounter} / ${a.ledgerConsumed}`),
     h('td', { testid: 'nonce-xcheck-hsm' }, a.hsmCounter ?? '—'),
     h('td', { testid: 'nonce-xcheck-mailbox', title: a.mailboxError ?? '' }, a.mailboxPublished === undefined ? 'unknown' : String(a.mailboxPublished), a.mailboxUnrecorded > 0 ? h('span', { class: 'small muted' }, ` (+${a.mailboxUnrecorded} not yet recorded)`) : null),
