@@ -65,6 +65,8 @@ export interface SignalServerOptions {
   readonly now?: () => number;
   /** Directory of a built web app served on every HTTP path but `/health` (same origin as the WebSocket). */
   readonly static?: string;
+  /** With `static`: extra CSP connect-src sources of the served pages (default: WebSockets and loopback HTTP, for a local PKCS#11 bridge). */
+  readonly connectSrc?: readonly string[];
 }
 
 /** Server counters (for the health endpoint and the load benchmark). */
@@ -354,7 +356,7 @@ export async function startSignalServer(opts: SignalServerOptions): Promise<Sign
     }
   }
 
-  const serveStatic = opts.static !== undefined ? createStaticHandler(opts.static) : undefined;
+  const serveStatic = opts.static !== undefined ? createStaticHandler(opts.static, opts.connectSrc) : undefined;
   function health(_req: IncomingMessage, res: ServerResponse): void {
     const isHealth = (_req.url ?? '').split('?')[0] === '/health';
     if (!isHealth && serveStatic) {

@@ -36,16 +36,28 @@ const TYPES: Readonly<Record<string, string>> = {
   '.map': 'application/json',
 };
 
-/** The content security policy of served pages: same origin only (plus its WebSocket). */
-export const STATIC_CSP =
-  "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+/** Origins pages may connect to besides their own: WebSockets, and a PKCS#11 bridge on loopback. */
+export const DEFAULT_CONNECT_SRC: readonly string[] = ['ws:', 'wss:', 'http://localhost:*', 'http://127.0.0.1:*'];
 
-function securityHeaders(): Record<string, string> {
+/**
+ * The content security policy of served pages: scripts, workers and styles from this origin
+ * only; connections to this origin, WebSockets, and `connectSrc` (default
+ * {@link DEFAULT_CONNECT_SRC}; add e.g. an HTTPS bridge origin).
+ */
+export function staticCsp(connectSrc: readonly string[] = DEFAULT_CONNECT_SRC): string {
+  for (const o of connectSrc) if (!/^[a-z][a-z0-9+.-]*:(\/\/[^\s;,'"]+)?$/i.test(o)) throw new RangeError(`connectSrc: not a CSP source expression: ${JSON.stringify(o)}`);
+  return `default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; connect-src 'self' ${connectSrc.join(' ')}; img-src 'self' data:; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'`;
+}
+
+/** The default policy ({@link staticCsp} with the default sources). */
+export const STATIC_CSP = staticCsp();
+
+function securityHeaders(csp: string): Record<string, string> {
   return {
     'x-content-type-options': 'nosniff',
     'referrer-policy': 'no-referrer',
     'cross-origin-opener-policy': 'same-origin',
-    'content-security-policy': STATIC_CSP,
+    'content-security-policy': csp,
   };
 }
 
@@ -82,14 +94,17 @@ async function isFile(p: string): Promise<number | undefined> {
 export type StaticHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
 /**
- * Creates the handler for files under `root` (an absolute or relative directory path).
- * Never throws: I/O errors become a 404 (missing) or 500 (read failure) response.
+ * Creates the handler for files under `root` (an absolute or relative directory path);
+ * `connectSrc` as in {@link staticCsp}. The handler never throws: I/O errors become a 404
+ * (missing) or 500 (read failure) response.
+ * @throws {RangeError} if a `connectSrc` entry is not a source expression.
  */
-export function createStaticHandler(root: string): StaticHandler {
+export function createStaticHandler(root: string, connectSrc?: readonly string[]): StaticHandler {
   const base = path.resolve(root);
+  const csp = staticCsp(connectSrc);
   return (req, res) => {
     void (async () => {
-      const headers = securityHeaders();
+      const headers = securityHeaders(csp);
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         res.writeHead(405, { ...headers, allow: 'GET, HEAD', 'content-type': 'text/plain' }).end('method not allowed');
         return;

@@ -130,3 +130,17 @@ describe('static files next to the signal endpoint', () => {
     }
   });
 });
+
+describe('content security policy sources', () => {
+  it('allows loopback HTTP (a local PKCS#11 bridge) by default and extra sources when configured', async () => {
+    const { staticCsp, STATIC_CSP } = await import('../src/static-files.ts');
+    expect(STATIC_CSP).toContain("connect-src 'self' ws: wss: http://localhost:* http://127.0.0.1:*");
+    expect(staticCsp(['https://hsm.example.com'])).toContain("connect-src 'self' https://hsm.example.com;");
+  });
+
+  it('refuses a source that would inject another directive', async () => {
+    const { staticCsp } = await import('../src/static-files.ts');
+    expect(() => staticCsp(["https://x.example; script-src 'unsafe-inline'"])).toThrow(/connectSrc/);
+    expect(() => staticCsp(['https://a.example https://b.example'])).toThrow(/connectSrc/);
+  });
+});
