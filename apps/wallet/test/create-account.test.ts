@@ -7,9 +7,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { schnorr } from '@noble/curves/secp256k1.js';
-import { hexToBytes } from '@tessera/crypto/bytes';
+import { bytesToHex, hexToBytes } from '@tessera/crypto/bytes';
 import { releaseRtc } from '@tessera/transport/rtc';
-import { closeAll, committee, startTestSignal, until, type TestSignal } from './helpers.ts';
+import { closeAll, committee, ownerOf, startTestSignal, until, type TestSignal } from './helpers.ts';
 
 let signal: TestSignal;
 beforeAll(async () => {
@@ -53,9 +53,20 @@ describe('wallet core: create an account through the lobby', () => {
       const done = await cores[1]!.core.finalize(req.id);
       expect(done).toMatchObject({ status: 'done', verified: true, signers: [2, 3] });
       expect(schnorr.verify(hexToBytes(done.signature!), message, hexToBytes(accounts[0]!.groupKey))).toBe(true);
-      // no secret in any event
-      const secretHex = JSON.stringify(cores.flatMap((c) => c.events));
-      expect(secretHex).not.toMatch(/signingShare|secretKey/);
+      // no secret in any event: neither device identity secrets nor key shares
+      const all = JSON.stringify(cores.flatMap((c) => c.events));
+      expect(all).not.toMatch(/signingShare|secretKey/);
+      for (const c of cores) {
+        const owner = await ownerOf(c);
+        try {
+          const acc = (await owner.records.account(accounts[0]!.id))!;
+          const share = await owner.vault.getFrostKeyShare(acc.shareId);
+          expect(all).not.toContain(bytesToHex(owner.identity.secretKey));
+          expect(all).not.toContain(bytesToHex(share.signingShare));
+        } finally {
+          owner.close();
+        }
+      }
     } finally {
       await closeAll(cores);
     }

@@ -166,11 +166,11 @@ export async function closeAll(cores: readonly TestCore[]): Promise<void> {
  * Opens a core's vault on a second connection and returns its device identity and wallet
  * records: tests use them to act as that wallet's owner (e.g. re-posting an invitation).
  */
-export async function ownerOf(t: TestCore): Promise<{ identity: import('@tessera/transport/identity').IdentityKey; records: import('../src/core/records.ts').WalletRecords; close(): void }> {
+export async function ownerOf(t: TestCore): Promise<{ identity: import('@tessera/transport/identity').IdentityKey; records: import('../src/core/records.ts').WalletRecords; vault: import('@tessera/vault').Vault; close(): void }> {
   const { openVault, passphraseMethod } = await import('@tessera/vault');
   const { loadDeviceIdentity } = await import('../src/core/device.ts');
   const { WalletRecords } = await import('../src/core/records.ts');
   const vault = await openVault(t.name);
   await vault.unlock(passphraseMethod(PASS, { kdf: TEST_KDF }));
-  return { identity: await loadDeviceIdentity(vault), records: new WalletRecords(vault), close: () => vault.close() };
+  return { identity: await loadDeviceIdentity(vault), records: new WalletRecords(vault), vault, close: () => vault.close() };
 }
