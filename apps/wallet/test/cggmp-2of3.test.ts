@@ -3,13 +3,17 @@
  * signal server: creation via invite links, a signature by the requester and the first
  * approver (the third wallet shows it verified without taking part), then a refresh approved
  * by all three (new epoch, same group key, new shares and new Paillier keys), and a signature
- * with the refreshed shares by another pair. Signatures verify with noble and OpenSSL.
+ * with the refreshed shares by another pair. Signatures verify with noble and OpenSSL; a
+ * result posted by a member with a signature the wallet's low-S check refuses is reported as
+ * tampered, naming the member.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { bytesToHex, hexToBytes } from '@tessera/crypto/bytes';
+import { decodeEcdsaSignature, encodeEcdsaSignature } from '../src/core/cggmp-driver.ts';
 import { WalletRecords } from '../src/core/records.ts';
-import { closeAll, startTestSignal, until, type TestCore, type TestSignal } from './helpers.ts';
-import { cggmpCommittee, fixturePrimes, nobleVerify, openSecondVault, opensslVerify } from './cggmp-support.ts';
+import { closeAll, ownerOf, startTestSignal, until, type TestCore, type TestSignal } from './helpers.ts';
+import { cggmpCommittee, fixturePrimes, nobleVerify, openSecondVault, opensslVerify, postAs } from './cggmp-support.ts';
 
 let signal: TestSignal;
 beforeAll(async () => {
@@ -25,6 +29,17 @@ async function requestOf(t: TestCore, id: string) {
   return (await t.core.inbox()).find((r) => r.id === id);
 }
 
+/** The ceremony session of a request as wallet `t` stored it. */
+async function sessionOf(t: TestCore, accountId: string, requestId: string): Promise<string> {
+  const owner = await ownerOf(t);
+  try {
+    const book = await owner.records.requests(accountId);
+    return book.requests.find((r) => r.id === requestId)!.session!;
+  } finally {
+    owner.close();
+  }
+}
+
 async function paillierN(t: TestCore, accountId: string): Promise<bigint> {
   const v = await openSecondVault(t);
   try {
@@ -36,7 +51,7 @@ async function paillierN(t: TestCore, accountId: string): Promise<bigint> {
 }
 
 describe('wallet core: 2-of-3 ECDSA (CGGMP21, secp256k1)', () => {
-  it('signs with two of three, refreshes among all three keeping the key, signs again with another pair', async () => {
+  it('signs with two of three, reports a forged high-S result, refreshes among all three keeping the key, signs again with another pair', async () => {
     const [A, B, C] = fixturePrimes() as [never, never, never];
     const { cores, accounts } = await cggmpCommittee(signal, 'ecdsa3', 2, [
       [A, B],
@@ -65,6 +80,16 @@ describe('wallet core: 2-of-3 ECDSA (CGGMP21, secp256k1)', () => {
       // a late approval is not needed
       await c3.core.approve(req.id);
       await until(async () => (await requestOf(c1, req.id))?.lateApprovals.some((d) => d.party === 3) === true, 20_000, 'late approval recorded');
+
+      // a member posting a result that does not pass the wallet's check (the high-S twin, which
+      // OpenSSL would accept) is reported as tampered, naming it
+      const { r, s, v } = decodeEcdsaSignature(sig1);
+      const highS = encodeEcdsaSignature({ r, s: secp256k1.Point.Fn.ORDER - s, v: v ^ 1 });
+      expect(opensslVerify(acc.groupKey, m1, highS)).toBe(true);
+      await postAs(signal.url, c1, acc.id, 3, { t: 'result', id: req.id, session: await sessionOf(c1, acc.id, req.id), signature: bytesToHex(highS), epoch: null });
+      await until(() => c3.events.some((e) => e.type === 'error' && e.error.field === 'message.signature'), 20_000, 'tampered result reported');
+      expect(c3.events.find((e) => e.type === 'error' && e.error.field === 'message.signature')).toMatchObject({ error: { code: 'tampered', culprit: 1 } });
+      expect(await requestOf(c3, req.id)).toMatchObject({ signature: done.signature, verified: true });
 
       // refresh among all three: new epoch, same key, new Paillier moduli
       const before = await Promise.all(cores.map((c) => paillierN(c, acc.id)));

@@ -3,8 +3,8 @@
  * multi-party-sig test primes from vectors/paillier, so no prime search runs), a CGGMP driver
  * per wallet handing out its own pairs in order, a committee of wallet cores that builds a
  * `cggmp` account through the real lobby (invite links) and key generation, independent
- * verification of a wallet signature with noble and with OpenSSL (`node:crypto`), and a second
- * connection to a wallet's vault.
+ * verification of a wallet signature with noble and with OpenSSL (`node:crypto`), a second
+ * connection to a wallet's vault, and posting a group-room message as a member (forgeries).
  */
 import { createPublicKey, verify as osslVerify } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -14,7 +14,10 @@ import type { PaillierPrimes } from '@tessera/transport/cggmp';
 import { openVault, passphraseMethod, type Vault } from '@tessera/vault';
 import type { Account, SchemeDriver } from '../src/core/index.ts';
 import { createCggmpDriver } from '../src/core/cggmp-driver.ts';
-import { PASS, TEST_KDF, links, testCore, type TestCore, type TestCoreOptions, type TestSignal } from './helpers.ts';
+import { parseInvitation } from '@tessera/transport/invitation';
+import { connectSignal } from '@tessera/transport/signal-client';
+import { sealAppMessage } from '../src/core/messages.ts';
+import { PASS, TEST_KDF, links, ownerOf, testCore, type TestCore, type TestCoreOptions, type TestSignal } from './helpers.ts';
 
 /** The three distinct pairs of 1024-bit safe primes of the fixture. */
 export function fixturePrimes(): PaillierPrimes[] {
@@ -84,4 +87,23 @@ export async function openSecondVault(t: TestCore): Promise<Vault> {
   const vault = await openVault(t.name);
   await vault.unlock(passphraseMethod(PASS, { kdf: TEST_KDF }));
   return vault;
+}
+
+/** Posts a group-room message as the owner of wallet `from` (its identity, from its vault) to party `to`. */
+export async function postAs(signalUrl: string, from: TestCore, accountId: string, to: number, payload: Record<string, unknown>): Promise<void> {
+  const owner = await ownerOf(from);
+  try {
+    const acc = (await owner.records.account(accountId))!;
+    const group = parseInvitation(acc.groupInvitation, { now: null });
+    const client = await connectSignal({ url: signalUrl, identity: owner.identity });
+    try {
+      await client.join(group.session);
+      const route = { session: group.session, protocol: group.protocol, self: acc.selfIndex as never, identity: owner.identity, directory: group.parties, now: Date.now };
+      await client.post(group.session, [to as never], await sealAppMessage(route, to as never, payload as never));
+    } finally {
+      await client.close();
+    }
+  } finally {
+    owner.close();
+  }
 }
