@@ -70,7 +70,12 @@ export async function checkStatus(ctx: WalletContext, inbox: Inbox): Promise<Wal
   const { value: av, ...auditRest } = audit;
   const { value: iv, ...integrityRest } = integrity;
   const { value: _lv, ...ledgerRest } = ledger;
-  const nonceCrossCheck = await checkNonceRecords({ vault: ctx.vault, identity: ctx.identity, now: ctx.now, accounts: inbox.accounts(), sessions: inbox.finishedSessions(), read: async (s, after) => (await ctx.client()).read(s as never, after) });
+  const nonceCrossCheck = await checkNonceRecords({ vault: ctx.vault, identity: ctx.identity, now: ctx.now, accounts: inbox.accounts(), sessions: inbox.finishedSessions(), read: async (s, after) => {
+      // a disconnected client would wait for its reconnection: the mailbox record is then unknown
+      const c = await ctx.client();
+      if (!c.connected) throw new Error('the signal server is not connected');
+      return c.read(s as never, after);
+    } });
   return {
     state: 'unlocked',
     identity: describeIdentity(ctx.identity),
