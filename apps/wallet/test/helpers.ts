@@ -74,17 +74,26 @@ export interface TestCoreOptions {
 
 /**
  * A fake WebAuthn authenticator with the PRF extension: `create` registers a credential,
- * `get` returns `output` as the PRF result (tests change it to play another authenticator).
+ * `get` answers with the credential `pick` (default: the first allowed one) and `output` as
+ * the PRF result (tests change it to play another authenticator); with `perCredential`, each
+ * credential keeps the output it was created with.
  */
-export function fakeAuthenticator(output: Uint8Array): { credentials: CredentialsContainer; output: Uint8Array; created: number } {
-  const state = { output, created: 0, credentials: undefined as unknown as CredentialsContainer };
+export function fakeAuthenticator(output: Uint8Array): { credentials: CredentialsContainer; output: Uint8Array; created: number; pick?: string; perCredential?: boolean } {
+  const outputs = new Map<string, Uint8Array>();
+  const state = { output, created: 0, credentials: undefined as unknown as CredentialsContainer } as { credentials: CredentialsContainer; output: Uint8Array; created: number; pick?: string; perCredential?: boolean };
+  const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64url');
   state.credentials = {
     async create() {
       state.created++;
-      return { rawId: new Uint8Array([1, 2, 3, state.created]).buffer, getClientExtensionResults: () => ({ prf: { enabled: true } }) };
+      const raw = new Uint8Array([1, 2, 3, state.created]);
+      outputs.set(b64(raw), state.output.slice());
+      return { rawId: raw.buffer, getClientExtensionResults: () => ({ prf: { enabled: true } }) };
     },
-    async get() {
-      return { getClientExtensionResults: () => ({ prf: { results: { first: state.output.slice().buffer } } }) };
+    async get(opts: { publicKey: PublicKeyCredentialRequestOptions }) {
+      const allowed = (opts.publicKey.allowCredentials ?? []).map((c) => b64(new Uint8Array(c.id as ArrayBuffer)));
+      const id = state.pick ?? allowed[0]!;
+      const out = (state.perCredential ? outputs.get(id) : undefined) ?? state.output;
+      return { rawId: new Uint8Array(Buffer.from(id, 'base64url')).buffer, getClientExtensionResults: () => ({ prf: { results: { first: out.slice().buffer } } }) };
     },
     async store() {
       return undefined;

@@ -76,6 +76,27 @@ describe('wallet core: vault and device identity', () => {
     await t.core.close();
   });
 
+  it('with two passkeys enrolled, either one unlocks (the credential used names the method)', async () => {
+    const fake = fakeAuthenticator(new Uint8Array(32).fill(1));
+    fake.perCredential = true;
+    const t = await testCore(signal, 'two-passkeys', { webauthn: { rpId: 'localhost', credentials: fake.credentials } });
+    await t.core.createVault({ webauthn: { label: 'First key' } });
+    fake.output = new Uint8Array(32).fill(2);
+    await t.core.addMethod({ kind: 'webauthn' }, { kind: 'webauthn', label: 'Second key' });
+    const ids = (await t.core.listMethods()).map((m) => m.id);
+    expect(ids).toHaveLength(2);
+    await t.core.lock();
+    fake.pick = ids[1]!.slice('webauthn:'.length);
+    await t.core.unlockWithWebAuthn();
+    await t.core.lock();
+    fake.pick = ids[0]!.slice('webauthn:'.length);
+    await t.core.unlockWithWebAuthn();
+    await t.core.lock();
+    fake.pick = 'AQIDCQ'; // a credential this vault does not know
+    await expect(t.core.unlockWithWebAuthn()).rejects.toMatchObject({ code: 'webauthn-unavailable', field: 'webauthn.prf' });
+    await t.core.close();
+  });
+
   it('without WebAuthn configured, passkey calls fail with webauthn-unavailable', async () => {
     const t = await testCore(signal, 'nowebauthn');
     await expect(t.core.createVault({ webauthn: {} })).rejects.toMatchObject({ code: 'webauthn-unavailable', field: 'webauthn' });

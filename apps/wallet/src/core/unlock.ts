@@ -6,7 +6,7 @@
  * @module
  */
 import { passphraseMethod, webauthnPrfMethod, type Argon2Params, type UnlockMethod, type MethodInfo } from '@tessera/vault';
-import { getPrfOutput, registerPrfCredential } from '@tessera/vault/webauthn';
+import { buildPrfRequestOptions, fromBase64Url, getPrfOutput, registerPrfCredential, toBase64Url } from '@tessera/vault/webauthn';
 import { randomBytes, type RandomSource } from '@tessera/crypto/rng';
 import type { WebAuthnOptions } from './api.ts';
 import { WalletError } from './errors.ts';
@@ -52,6 +52,32 @@ export function createMethodFactory(o: MethodFactoryOptions): MethodFactory {
       out.fill(0);
     }
   };
+  /** Several passkeys enrolled: offer them all; the credential the user picks names the method. */
+  const anyPasskey = async (enrolled: readonly MethodInfo[]): Promise<UnlockMethod> => {
+    const { wa, creds } = credentials();
+    const ids = enrolled.map((m) => m.params.credentialId as string);
+    let out: Uint8Array | undefined;
+    let used: string | undefined;
+    try {
+      const publicKey = buildPrfRequestOptions({ rpId: wa.rpId, credentialId: ids[0]!, challenge: randomBytes(32, o.rng), prfContext: o.vaultName });
+      const cred = (await creds.get({ publicKey: { ...publicKey, allowCredentials: ids.map((id) => ({ type: 'public-key' as const, id: fromBase64Url(id, 'credentialId') })) } })) as PublicKeyCredential | null;
+      used = cred?.rawId ? toBase64Url(new Uint8Array(cred.rawId)) : undefined;
+      const first = cred?.getClientExtensionResults?.().prf?.results?.first;
+      if (first !== undefined) out = first instanceof ArrayBuffer ? new Uint8Array(first) : new Uint8Array(first.buffer, first.byteOffset, first.byteLength).slice();
+    } catch (e) {
+      throw new WalletError('webauthn-unavailable', e instanceof Error ? e.message : 'the authenticator gave no PRF output', { field: 'webauthn', cause: e });
+    }
+    const m = enrolled.find((x) => x.params.credentialId === used);
+    if (!out || out.length !== 32 || !m) {
+      out?.fill(0);
+      throw new WalletError('webauthn-unavailable', 'the authenticator returned no PRF output for an enrolled passkey', { field: 'webauthn.prf' });
+    }
+    try {
+      return webauthnPrfMethod(out, { credentialId: used!, label: m.label, ...(o.rng ? { rng: o.rng } : {}) });
+    } finally {
+      out.fill(0);
+    }
+  };
   return {
     passphrase(passphrase, label) {
       if (typeof passphrase !== 'string' || passphrase.length === 0) throw new WalletError('bad-input', 'expected a non-empty passphrase', { field: 'passphrase' });
@@ -72,10 +98,10 @@ export function createMethodFactory(o: MethodFactoryOptions): MethodFactory {
       return prfMethod(reg.credentialId, label);
     },
     async passkey(methods) {
-      const m = methods.find((x) => x.kind === 'webauthn-prf');
-      const id = m?.params.credentialId;
-      if (!m || typeof id !== 'string') throw new WalletError('webauthn-unavailable', 'no passkey is enrolled in this vault', { field: 'webauthn' });
-      return prfMethod(id, m.label);
+      const enrolled = methods.filter((x) => x.kind === 'webauthn-prf' && typeof x.params.credentialId === 'string');
+      if (enrolled.length === 0) throw new WalletError('webauthn-unavailable', 'no passkey is enrolled in this vault', { field: 'webauthn' });
+      if (enrolled.length === 1) return prfMethod(enrolled[0]!.params.credentialId as string, enrolled[0]!.label);
+      return anyPasskey(enrolled);
     },
   };
 }
