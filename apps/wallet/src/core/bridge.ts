@@ -400,6 +400,22 @@ export interface NonceCheckSources {
   readonly read: (session: string, after: number) => Promise<{ items: readonly { cursor: number; from: number; envelope: string }[]; more: boolean }>;
 }
 
+/** Ledger key ids of shares already read, by vault (a share is decrypted once per process for the check). */
+const keyIds = new WeakMap<Vault, Map<string, string>>();
+
+/** The nonce ledger's key id of the FROST share `shareId`. @throws {VaultIntegrityError} @throws {VaultStateError} */
+async function keyIdOf(vault: Vault, shareId: string): Promise<string> {
+  let m = keyIds.get(vault);
+  if (!m) keyIds.set(vault, (m = new Map()));
+  const known = m.get(shareId);
+  if (known !== undefined) return known;
+  const share = await vault.getFrostKeyShare(shareId);
+  const id = frostKeyId(share);
+  share.signingShare.fill(0);
+  m.set(shareId, id);
+  return id;
+}
+
 /** Sessions for which another signer posted a `result` into the group room (as this wallet reads it). */
 async function mailboxResults(src: NonceCheckSources, a: AccountRecord): Promise<Set<string>> {
   const group = parseInvitation(a.groupInvitation, { now: null });
@@ -439,9 +455,7 @@ export async function checkNonceRecords(src: NonceCheckSources): Promise<NonceCr
   for (const a of src.accounts) {
     if (a.scheme !== 'frost') continue;
     try {
-      const share = await src.vault.getFrostKeyShare(a.shareId);
-      const keyId = frostKeyId(share);
-      share.signingShare.fill(0);
+      const keyId = await keyIdOf(src.vault, a.shareId);
       const mine = src.sessions.filter((s) => s.accountId === a.id && s.kind === 'sign').map((s) => s.session);
       let published: number | undefined;
       let unrecorded = mine.length;
