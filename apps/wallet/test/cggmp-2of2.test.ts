@@ -116,6 +116,14 @@ describe('wallet core: 2-of-2 ECDSA (CGGMP21, secp256k1)', () => {
       expect(c2.events.find((e) => e.type === 'error' && e.error.code === 'nonce-reused')).toMatchObject({ context: req.id });
       expect(await requestOf(c2, req.id)).toMatchObject({ status: 'done', signature: done.signature, error: { code: 'nonce-reused' } });
       expect((await c2.core.auditLog()).some((e) => e.kind === 'sign' && e.details.refused === 'nonce-reuse')).toBe(true);
+      // status after signing and the refusal: the ledger marks the session, audit chain and records verify
+      for (const c of [c1, c2]) {
+        const st = await c.core.status();
+        expect(st.nonceLedger).toMatchObject({ ok: true });
+        expect(st.audit).toMatchObject({ ok: true });
+        expect(st.integrity).toMatchObject({ ok: true });
+        expect(st.accounts.find((x) => x.accountId === a1.id)).toMatchObject({ shareOk: true, epoch: 0 });
+      }
 
       // wrong inputs: typed errors
       await expect(c1.core.startCreate({ label: 'x', scheme: 'cggmp', suite: 'taproot', threshold: 2, parties: 2 })).rejects.toMatchObject({ code: 'unsupported-scheme', field: 'suite' });
