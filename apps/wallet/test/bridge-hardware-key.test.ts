@@ -2,7 +2,8 @@
  * The wallet's hardware key (PKCS#11 bridge) against a real `tessera hsm-bridge --dev-softhsm`
  * process: configure → register (pending, fingerprint, operator command) → enroll refused until
  * the operator approves → enroll → lock → unlock through the bridge; refusals leave the vault
- * untouched (bridge down, HSM unavailable) and a tampered wrapped key is an integrity error.
+ * untouched (bridge down, HSM unavailable, device revoked) and a tampered wrapped key is an
+ * integrity error; removing the method keeps the others.
  * With the hardware key enrolled, FROST signing draws its counter from the HSM and the status
  * cross-checks the IndexedDB ledger, the HSM counter and the mailbox, reporting a rolled-back
  * ledger as a mismatch; a signing started while the bridge is down waits and completes once it
@@ -137,6 +138,18 @@ describe('wallet hardware key (PKCS#11 bridge)', () => {
       db2.close();
       await t.core.unlockWithHardwareKey!();
       expect(t.core.state).toBe('unlocked');
+      await t.core.lock();
+
+      // the operator revokes the device: unknown from the next request on; other methods still open the vault
+      expect(await bridge.cli(['--revoke', st.deviceId!, '--data', bridge.dataDir])).toContain(`revoked ${st.deviceId}`);
+      const revoked = await refusal(t.core.unlockWithHardwareKey!());
+      expect((revoked as BridgeError).code).toBe('unknown-device');
+      expect(t.core.state).toBe('locked');
+      await t.core.unlockWithPassphrase(PASS);
+      // removing the hardware key leaves the passphrase and forgets the settings
+      await t.core.hardwareKey!.remove();
+      expect((await t.core.listMethods()).map((m) => m.kind)).toEqual(['passphrase']);
+      expect(await t.core.hardwareKey!.state()).toMatchObject({ configured: false, enrolled: false, counter: false });
     } finally {
       await t.core.close();
     }
