@@ -1,7 +1,7 @@
 /**
  * The platform-independent part of the worker pool: job scheduling, "first prime wins"
- * cancellation, progress aggregation, error re-creation, proof verification spread over the
- * workers, and shutdown. `pool.node.ts` and `pool.browser.ts` only supply a function that
+ * cancellation, progress aggregation, error re-creation, proof verification and proving
+ * spread over the workers, and shutdown. `pool.node.ts` and `pool.browser.ts` only supply a function that
  * starts one worker.
  *
  * A `findPrimes(count)` call starts one search per worker. Each time a worker finds a
@@ -24,6 +24,7 @@ import {
 import { generatePaillierKeyPair } from '../paillier/index.ts';
 import type { PaillierSecretKey } from '../paillier/index.ts';
 import type { ZkVerifyJob, ZkVerifyResult } from '../zk/dispatch.ts';
+import type { ZkProof, ZkProveJob, ZkProveResult } from '../zk/prove-dispatch.ts';
 import type {
   PoolPaillierKeyGenOptions,
   PoolPrimeOptions,
@@ -182,9 +183,35 @@ const VERIFY_COST: Readonly<Record<string, number>> = Object.freeze({
   schnorr: 1,
 });
 
-function verifyCost(job: unknown): number {
+
+/**
+ * Rough relative cost of making one proof of each kind (Π^mod: 80 square roots by CRT; Π^prm:
+ * 80 exponentiations mod N̂; Π^fac and Π^aff-g: several full-size ring-Pedersen commitments).
+ */
+const PROVE_COST: Readonly<Record<string, number>> = Object.freeze({
+  piprm: 80,
+  pimod: 40,
+  pifac: 14,
+  piaffg: 10,
+  pidec: 5,
+  pimul: 4,
+  pilogstar: 4,
+  pienc: 4,
+  'dleq-zn': 3,
+  dleq: 1,
+  schnorr: 1,
+});
+
+function costOf(table: Readonly<Record<string, number>>, job: unknown): number {
   const kind = job !== null && typeof job === 'object' ? (job as { kind?: unknown }).kind : undefined;
-  return typeof kind === 'string' && Object.hasOwn(VERIFY_COST, kind) ? VERIFY_COST[kind]! : 1;
+  return typeof kind === 'string' && Object.hasOwn(table, kind) ? table[kind]! : 1;
+}
+
+/** Whether a value from a worker has the shape of a {@link ZkProveResult}. */
+function isProveResult(r: unknown): r is ZkProveResult {
+  if (r === null || typeof r !== 'object' || typeof (r as { kind?: unknown }).kind !== 'string') return false;
+  const o = r as { ok?: unknown; proof?: unknown; name?: unknown; message?: unknown };
+  return o.ok === true ? o.proof !== null && typeof o.proof === 'object' : o.ok === false && typeof o.name === 'string' && typeof o.message === 'string';
 }
 
 /** Whether a value from a worker has the shape of a {@link ZkVerifyResult}. */
@@ -197,7 +224,7 @@ function isVerifyResult(r: unknown): r is ZkVerifyResult {
  * on the first call that needs them.
  * @throws {FieldRangeError} / {FieldTypeError} if `size` is not an integer in [1, 1024].
  */
-export function createPoolCore(spawn: SpawnWorker, size: number): WorkerPool {
+export function createPoolCore(spawn: SpawnWorker, size: number): WorkerPool & Required<Pick<WorkerPool, 'proveZkJobs'>> {
   assertInteger('size', size, 1, MAX_POOL_SIZE);
   const slots = Array.from({ length: size }, () => new Slot(spawn));
   let terminated = false;
@@ -293,7 +320,53 @@ export function createPoolCore(spawn: SpawnWorker, size: number): WorkerPool {
       for (const slot of slots) start(slot);
     });
 
-  const pool: WorkerPool = {
+  /**
+   * Runs one-job calls on the workers, each job to the next free worker (costliest first), and
+   * returns the results in job order. Machinery failures (abort, termination, a dead worker, a
+   * malformed answer) reject the whole call.
+   */
+  const spread = async <J, R>(
+    jobs: readonly J[],
+    opts: PoolVerifyOptions,
+    cost: Readonly<Record<string, number>>,
+    call: (api: Remote<PrimeWorkerApi>, job: J) => Promise<R[]>,
+    isResult: (r: unknown) => r is R,
+    what: string,
+  ): Promise<R[]> => {
+    if (typeof opts !== 'object' || opts === null) throw new FieldTypeError('opts', 'expected an options object');
+    if (terminated) throw new AbortError('worker pool terminated');
+    const { signal } = opts;
+    throwIfAborted(signal);
+    const results: R[] = new Array<R>(jobs.length);
+    const order = jobs.map((_, i) => i).sort((a, b) => costOf(cost, jobs[b]) - costOf(cost, jobs[a]));
+    let next = 0;
+    let failure: Error | undefined;
+    /** One worker's loop: take the next job until none is left or something failed. */
+    const drain = async (slot: Slot): Promise<void> => {
+      while (failure === undefined && next < order.length) {
+        if (terminated) failure = new AbortError('worker pool terminated');
+        else if (signal?.aborted) failure = new AbortError('operation aborted', { cause: signal.reason });
+        if (failure) return;
+        const i = order[next++]!;
+        const out = await slot.call((api) => call(api, jobs[i]!));
+        if (out.kind === 'done') {
+          const r: unknown = out.value;
+          if (Array.isArray(r) && r.length === 1 && isResult(r[0])) results[i] = r[0];
+          else failure ??= new CryptoError(`a worker answered with something that is not a ${what} result`, 'pool');
+        } else if (out.kind === 'failed') {
+          failure ??= out.error instanceof Error ? out.error : new Error(String(out.error));
+        } else {
+          failure ??= terminated ? new AbortError('worker pool terminated', { cause: out.reason }) : out.reason;
+        }
+      }
+    };
+    const all = Promise.all(slots.slice(0, Math.min(slots.length, jobs.length)).map(drain)).then(() => undefined);
+    await abortable(all, signal);
+    if (failure) throw failure;
+    return results;
+  };
+
+  const pool: WorkerPool & Required<Pick<WorkerPool, 'proveZkJobs'>> = {
     size,
     async findPrimes(count: number, opts: PoolPrimeOptions): Promise<bigint[]> {
       assertInteger('count', count, 1, 1 << 16);
@@ -322,37 +395,17 @@ export function createPoolCore(spawn: SpawnWorker, size: number): WorkerPool {
     },
     async verifyZkJobs(jobs: readonly ZkVerifyJob[], opts: PoolVerifyOptions = {}): Promise<ZkVerifyResult[]> {
       if (!Array.isArray(jobs)) throw new FieldTypeError('jobs', 'expected an array of verification jobs');
-      if (typeof opts !== 'object' || opts === null) throw new FieldTypeError('opts', 'expected an options object');
-      if (terminated) throw new AbortError('worker pool terminated');
-      const { signal } = opts;
-      throwIfAborted(signal);
-      const results: ZkVerifyResult[] = new Array<ZkVerifyResult>(jobs.length);
-      const order = jobs.map((_, i) => i).sort((a, b) => verifyCost(jobs[b]) - verifyCost(jobs[a]));
-      let next = 0;
-      let failure: Error | undefined;
-      /** One worker's loop: take the next job until none is left or something failed. */
-      const drain = async (slot: Slot): Promise<void> => {
-        while (failure === undefined && next < order.length) {
-          if (terminated) failure = new AbortError('worker pool terminated');
-          else if (signal?.aborted) failure = new AbortError('operation aborted', { cause: signal.reason });
-          if (failure) return;
-          const i = order[next++]!;
-          const out = await slot.call((api) => api.verifyZkJobs([jobs[i]!]) as Promise<ZkVerifyResult[]>);
-          if (out.kind === 'done') {
-            const r: unknown = out.value;
-            if (Array.isArray(r) && r.length === 1 && isVerifyResult(r[0])) results[i] = r[0];
-            else failure ??= new CryptoError('a worker answered with something that is not a verification result', 'pool');
-          } else if (out.kind === 'failed') {
-            failure ??= out.error instanceof Error ? out.error : new Error(String(out.error));
-          } else {
-            failure ??= terminated ? new AbortError('worker pool terminated', { cause: out.reason }) : out.reason;
-          }
-        }
-      };
-      const all = Promise.all(slots.slice(0, Math.min(slots.length, jobs.length)).map(drain)).then(() => undefined);
-      await abortable(all, signal);
-      if (failure) throw failure;
-      return results;
+      return spread(jobs, opts, VERIFY_COST, (api, job) => api.verifyZkJobs([job]) as Promise<ZkVerifyResult[]>, isVerifyResult, 'verification');
+    },
+    async proveZkJobs(jobs: readonly ZkProveJob[], opts: PoolVerifyOptions = {}): Promise<ZkProof[]> {
+      if (!Array.isArray(jobs)) throw new FieldTypeError('jobs', 'expected an array of prove jobs');
+      const results = await spread(jobs, opts, PROVE_COST, (api, job) => (api as unknown as Remote<Required<PrimeWorkerApi>>).proveZkJobs([job]) as Promise<ZkProveResult[]>, isProveResult, 'prove');
+      const proofs: ZkProof[] = [];
+      for (const r of results) {
+        if (!r.ok) throw reviveWorkerError(r.field !== undefined ? { name: r.name, message: r.message, field: r.field } : { name: r.name, message: r.message });
+        proofs.push(r.proof);
+      }
+      return proofs;
     },
     async terminate(): Promise<void> {
       terminated = true;

@@ -7,8 +7,10 @@
 import type { GeneratePrimeOptions, PrimeKind } from '../primes.ts';
 import type { PaillierKeygenOptions, PaillierSecretKey } from '../paillier/index.ts';
 import type { ZkVerifyJob, ZkVerifyResult } from '../zk/dispatch.ts';
+import type { ZkProof, ZkProveJob, ZkProveResult } from '../zk/prove-dispatch.ts';
 
 export type { ZkVerifyJob, ZkVerifyResult } from '../zk/dispatch.ts';
+export type { ZkProof, ZkProveJob, ZkProveResult } from '../zk/prove-dispatch.ts';
 
 /** Progress of one prime search, as reported by `generatePrime`. */
 export interface PrimeProgress {
@@ -107,6 +109,26 @@ export interface WorkerPool {
    */
   verifyZkJobs(jobs: readonly ZkVerifyJob[], opts?: PoolVerifyOptions): Promise<ZkVerifyResult[]>;
   /**
+   * Makes proofs described as plain data (`zk/prove-dispatch.ts`) on the workers: each job goes
+   * to the next free worker (costliest kinds first), which proves it with its own health-checked
+   * `systemRng()` and wipes its copy of the witness; the proofs come back in job order, each
+   * valid exactly when the in-thread `proveZkJobs(jobs)` would give a valid one.
+   * SECURITY: the witness (secret factors, nonces, MtA secrets) is structured-cloned to a worker
+   * of this pool — same process and origin, same trust; never hand a pool that talks to
+   * anything else. A job the prover refuses (bad witness, malformed statement) rejects the
+   * call with the prover's own error class and field, re-created here.
+   * @throws {FieldTypeError} if `jobs` is not an array, or (re-created) for a malformed job.
+   * @throws {FieldRangeError} / {CryptoError} (re-created, naming the field, e.g. `witness`)
+   *   if a witness does not satisfy its statement or is out of range.
+   * @throws {AbortError} if `opts.signal` aborts or the pool is terminated meanwhile.
+   * @throws {Error} if a worker dies during the call (the pool replaces it), or a job cannot be
+   *   sent to a worker (e.g. `DataCloneError`).
+   * @throws {CryptoError} if a worker answers with something that is not a prove result.
+   * Optional in the interface only so that hand-written pools (test doubles) made before it
+   * existed still type-check; both real pools (`pool.node.ts`, `pool.browser.ts`) have it.
+   */
+  proveZkJobs?(jobs: readonly ZkProveJob[], opts?: PoolVerifyOptions): Promise<ZkProof[]>;
+  /**
    * Ends every worker. A pending `findPrimes` rejects with `AbortError`; later calls
    * reject. Idempotent.
    */
@@ -139,4 +161,11 @@ export interface PrimeWorkerApi {
    * (never rejects for a bad proof or job: failures are results).
    */
   verifyZkJobs(jobs: readonly ZkVerifyJob[]): Promise<ZkVerifyResult[]>;
+  /**
+   * Waits for the arithmetic backend, then proves the jobs in order with `proveZkJobsSettled`
+   * (the worker's own `systemRng()`; witnesses wiped after use; never rejects for a refused
+   * job: failures are results carrying the error's class name and field). Optional only for
+   * test doubles written before it existed; the real worker has it.
+   */
+  proveZkJobs?(jobs: readonly ZkProveJob[]): Promise<ZkProveResult[]>;
 }

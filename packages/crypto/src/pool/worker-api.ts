@@ -3,8 +3,9 @@
  * Worker or Node worker thread). It is transport-free: `prime.worker.ts` /
  * `prime.worker.node.ts` expose it through Comlink, and tests may call it directly.
  *
- * Verification loads the proof suite (`zk/dispatch.ts`) on first use, so a worker that only
- * searches primes never loads it.
+ * Verification and proving load the proof suite (`zk/dispatch.ts`, `zk/prove-dispatch.ts`) on
+ * first use, so a worker that only searches primes never loads it. Prove jobs carry witnesses:
+ * the worker proves with its own `systemRng()` and drops each witness right after use.
  *
  * Every job owns an `AbortController`; `cancel(jobId)` aborts it and `generatePrime`,
  * which yields to the event loop between candidates, stops at its next yield. Results and
@@ -17,6 +18,7 @@ import { backendReady } from '../backend/index.ts';
 import { AbortError } from '../errors.ts';
 import { generatePrime } from '../primes.ts';
 import type { ZkVerifyJob, ZkVerifyResult } from '../zk/dispatch.ts';
+import type { ZkProveJob, ZkProveResult } from '../zk/prove-dispatch.ts';
 import type { PrimeJobRequest, PrimeJobResult, PrimeProgress, PrimeWorkerApi } from './types.ts';
 
 /** Minimum interval between two progress messages of one job, in milliseconds. */
@@ -58,6 +60,9 @@ function describeError(e: unknown): PrimeJobResult {
 
 /** `verifyZkJobs` of the proof suite, imported on first use. */
 let dispatch: Promise<typeof import('../zk/dispatch.ts')> | undefined;
+
+/** `proveZkJobsSettled` of the proof suite, imported on first use. */
+let proveDispatch: Promise<typeof import('../zk/prove-dispatch.ts')> | undefined;
 
 /**
  * Creates the worker-side API: one running prime search per `findPrime` call, each
@@ -107,6 +112,13 @@ export function createPrimeWorkerApi(): PrimeWorkerApi {
       dispatch ??= import('../zk/dispatch.ts');
       const { verifyZkJobs } = await dispatch;
       return verifyZkJobs(Array.isArray(list) ? list : []);
+    },
+    async proveZkJobs(list: readonly ZkProveJob[]): Promise<ZkProveResult[]> {
+      await backendReady();
+      proveDispatch ??= import('../zk/prove-dispatch.ts');
+      const { proveZkJobsSettled } = await proveDispatch;
+      // the jobs are this worker's structured clones: proveZkJobsSettled wipes their witnesses
+      return proveZkJobsSettled(list);
     },
   };
 }
