@@ -83,6 +83,14 @@ describe('wallet core: requests, approvals and FROST signing', () => {
       await expect(c2.core.approve(req.id)).rejects.toMatchObject({ code: 'already-decided' });
       await until(async () => (await requestOf(c1, req.id))?.status === 'ready', 20_000, 'ready at party 1');
       expect((await requestOf(c1, req.id))!.canFinalize).toBe(true);
+      // party 3 sees it ready too, but has not approved: it may not finalize
+      await until(async () => (await requestOf(c3, req.id))?.status === 'ready', 20_000, 'ready at party 3');
+      expect((await requestOf(c3, req.id))!.canFinalize).toBe(false);
+      await expect(c3.core.finalize(req.id)).rejects.toMatchObject({ code: 'not-enough-approvals', field: 'requestId' });
+      await expect(c3.core.reject(req.id, 'x'.repeat(501))).rejects.toMatchObject({ code: 'bad-input', field: 'reason' });
+      await expect(c3.core.requestRefresh('ff'.repeat(32))).rejects.toMatchObject({ code: 'unknown-account', field: 'accountId' });
+      await expect(c3.core.inbox('ff'.repeat(32))).rejects.toMatchObject({ code: 'unknown-account', field: 'accountId' });
+      await expect(c3.core.request('ff'.repeat(16))).rejects.toMatchObject({ code: 'unknown-request', field: 'requestId' });
 
       const done = await c1.core.finalize(req.id);
       expect(done).toMatchObject({ status: 'done', verified: true, signers: [1, 2], participating: true });
