@@ -248,15 +248,14 @@ export class Inbox {
       this.#start(book, r);
       return;
     }
-    if (finalized(r) && r.status !== 'failed') {
-      // two members finalized at once: every wallet keeps the ceremony with the smaller session id
-      if (r.status !== 'running' || inv.session >= r.session!) throw new WalletError('already-decided', 'the request was already finalized with another ceremony', { field: 'invitation.session', culprit: from });
-      this.#aborts.get(r.session!)?.abort();
-    }
+    // two members finalized at once: every wallet keeps the ceremony with the smaller session id
+    const supersedes = finalized(r) && r.status !== 'failed';
+    if (supersedes && (r.status !== 'running' || inv.session >= r.session!)) throw new WalletError('already-decided', 'the request was already finalized with another ceremony', { field: 'invitation.session', culprit: from });
     if (r.kind === 'sign' && signers.includes(self) && epoch !== a.epoch)
       throw new WalletError('tampered', `the signing uses key epoch ${String(epoch)}, this wallet holds epoch ${a.epoch}`, { field: 'invitation.params.epoch', culprit: from });
     if (!local && signers.includes(self) && r.requester !== self && !hasApproved(r, self))
       throw new WalletError('bad-input', 'this wallet is listed as a participant but did not approve the request', { field: 'invitation.params.signers', culprit: from });
+    if (supersedes) this.#aborts.get(r.session!)?.abort();
     applyFinalize(r, signers, inv.session, inv.text, self);
     this.#emit(book, r, 'finalized');
     if (r.participating) this.#start(book, r);
