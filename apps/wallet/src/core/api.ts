@@ -21,6 +21,7 @@ import type { IdentityKey } from '@tessera/transport/identity';
 import type { Argon2Params, Vault } from '@tessera/vault';
 import type { RandomSource } from '@tessera/crypto/rng';
 import type { HardwareKeyControl, NonceCrossCheck } from './bridge.ts';
+import type { CosignerControl } from './cosigner.ts';
 
 /** FROST ciphersuites the wallet offers (`@tessera/protocols/frost/suite`). */
 export type SuiteName = 'secp256k1' | 'taproot' | 'ed25519';
@@ -519,6 +520,8 @@ export interface WalletCore {
   unlockWithHardwareKey?(): Promise<void>;
   /** The hardware key (PKCS#11 bridge) settings: bridge URL, registration, approval, enrollment. */
   readonly hardwareKey?: HardwareKeyControl;
+  /** Server co-signer (2-of-2 ECDSA with a `tessera party` Node co-signer): create accounts, sign. */
+  readonly cosigner?: CosignerControl;
   /** Stops running ceremonies (their records stay for resume), disconnects, forgets the keys. */
   lock(): Promise<void>;
   /** Enrolled unlock methods. @throws {WalletError} `no-vault`. */

@@ -12,3 +12,5 @@ export { approveCommand, DEV_BRIDGE_DATA_DIR, HARDWARE_KEY_KIND, HARDWARE_KEY_LA
 export type { HardwareKeyControl, HardwareKeyState, HardwareKeyConfigureOptions, HardwareKeyRegistration, NonceCrossCheck, AccountNonceRecords } from './bridge.ts';
 export { BridgeError } from '@tessera/vault';
 export { VaultUnlockError, VaultIntegrityError, VaultStateError } from '@tessera/vault';
+export { COSIGNER_LABEL, cosignerCommand, parseCosignerKey } from './cosigner.ts';
+export type { CosignerControl, CosignerHandle, CosignerCeremonyView, CosignerStage, CreateCosignerAccountOptions, CosignerSignOptions, CosignerCommandPaths } from './cosigner.ts';

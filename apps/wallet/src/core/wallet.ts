@@ -17,6 +17,7 @@ import { parseInviteLink, previewOf } from './link.ts';
 import { createMethodFactory, type MethodFactory } from './unlock.ts';
 import { Runtime } from './runtime.ts';
 import { createHardwareKey, type HardwareKey, type HardwareKeyControl } from './bridge.ts';
+import { createCosigner, type CosignerControl } from './cosigner.ts';
 
 /** Default IndexedDB name of the wallet's vault. */
 export const DEFAULT_VAULT_NAME = 'tessera-wallet';
@@ -43,6 +44,7 @@ class WalletCoreImpl implements WalletCore {
   #closed = false;
   readonly #hardware: HardwareKey;
   readonly hardwareKey: HardwareKeyControl;
+  readonly cosigner: CosignerControl;
 
   constructor(vault: Vault, name: string, opts: WalletCoreOptions) {
     this.#vault = vault;
@@ -56,6 +58,7 @@ class WalletCoreImpl implements WalletCore {
     });
     this.#hardware = createHardwareKey({ vault, vaultName: name, methods: this.#methods, isUnlocked: () => this.#runtime !== undefined, started: () => this.#started(false), ...(opts.now ? { now: opts.now } : {}) });
     this.hardwareKey = this.#hardware;
+    this.cosigner = createCosigner({ runtime: () => this.#runtime });
   }
 
   get state(): WalletState {
