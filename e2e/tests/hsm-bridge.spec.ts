@@ -7,7 +7,8 @@
  * locked, nothing lost), unlocks through the bridge once it is back, and signs a 2-of-2 Taproot
  * FROST request with Bob's tab. The BIP340 signature is verified with noble, and the status
  * screen's nonce cross-check shows the IndexedDB ledger, the HSM counter and the mailbox
- * agreeing, then the mismatch once the IndexedDB counter is rolled back.
+ * agreeing, then the mismatch once the IndexedDB counter is rolled back. A bridge outside the
+ * page's CSP (not on loopback) is reported as blocked by the CSP.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -17,7 +18,6 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { schnorr } from '@noble/curves/secp256k1.js';
 import { hexToBytes } from '@noble/curves/utils.js';
-import type { Page } from '@playwright/test';
 import { expect, test } from '../support/fixtures.ts';
 import { CEREMONY_TIMEOUT, createSharedWallet, createVault, joinFromLink, openAccount, openInboxRequest, requestCard, requestSignature, waitForAccount } from '../support/wallet.ts';
 
@@ -76,20 +76,8 @@ test.afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-/**
- * The served wallet's CSP (the signal server's header and the page's meta tag) allows
- * `connect-src 'self' ws: wss:` only, so the page cannot reach a bridge on another port. Until
- * both can name the bridge's origin (the lead's and the UI's change), Alice's tab runs with CSP
- * bypassed (CDP `Page.setBypassCSP`; rewriting the document instead makes Chromium's local
- * network access checks block the signal WebSocket). The other tab keeps the CSP.
- */
-async function allowBridgeDespiteCsp(page: Page): Promise<void> {
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('Page.setBypassCSP', { enabled: true });
-}
-
 test('a tab registers with the PKCS#11 bridge, is approved, unlocks through it and signs; bridge down is refused', async ({ newParty, shot, baseUrl }) => {
-  const alice = await newParty('alice', { beforeGoto: allowBridgeDespiteCsp });
+  const alice = await newParty('alice');
   const bob = await newParty('bob');
   await createVault(alice.page, { passkey: false, passphrase: PASSPHRASE });
   await createVault(bob.page, { passkey: true });
@@ -99,6 +87,14 @@ test('a tab registers with the PKCS#11 bridge, is approved, unlocks through it a
   await joinFromLink(bob.page, links.get(2)!, 'Bob');
   const [idA, idB] = await Promise.all([waitForAccount(alice.page), waitForAccount(bob.page)]);
   expect(idB).toBe(idA);
+
+  // the served CSP lets the page reach loopback bridges only: another origin is blocked by the browser and the card says why
+  await bob.page.goto('/#/settings');
+  const bobHk = bob.page.getByTestId('hardware-key');
+  await bobHk.getByTestId('hk-url').fill('http://bridge.example:8788');
+  await bobHk.getByTestId('hk-register').click();
+  await expect(bobHk.getByTestId('hk-error')).toHaveAttribute('data-code', 'bridge:csp-blocked');
+  await expect(bobHk.getByTestId('hk-error')).toContainText('Content Security Policy');
 
   // Alice registers this device with the bridge
   await alice.page.goto('/#/settings');

@@ -23,6 +23,30 @@ const BRIDGE_TITLES: Readonly<Record<string, string>> = {
   'no-wrapping-key': 'The HSM holds no key for this device',
 };
 
+/** Origins whose requests this page's Content Security Policy blocked (`connect-src`), most recent last. */
+const cspBlocked = new Set<string>();
+if (typeof document !== 'undefined') {
+  document.addEventListener('securitypolicyviolation', (ev) => {
+    if (!ev.effectiveDirective.startsWith('connect-src')) return;
+    try {
+      cspBlocked.add(new URL(ev.blockedURI).origin);
+    } catch {
+      // not a URL (e.g. 'inline'): not a bridge request
+    }
+  });
+}
+
+/** The origin named in a bridge error message (`cannot reach http://host:port (…)`), if any. */
+function originIn(message: string): string | undefined {
+  const m = /https?:\/\/[^\s/()]+/.exec(message);
+  if (!m) return undefined;
+  try {
+    return new URL(m[0]).origin;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Whether `e` is a refusal of the PKCS#11 bridge (`BridgeError`). */
 function isBridgeError(e: unknown): e is { name: string; code: string; message: string; status: number } {
   return (e as { name?: unknown } | null)?.name === 'BridgeError' && typeof (e as { code?: unknown }).code === 'string';
@@ -31,9 +55,30 @@ function isBridgeError(e: unknown): e is { name: string; code: string; message: 
 /** An alert for any error, with bridge refusals explained (and that nothing was changed). */
 export function hardwareKeyError(e: unknown, testid: string): HTMLElement {
   if (!isBridgeError(e)) return errorAlert(e, testid);
+  const origin = e.code === 'unreachable' ? originIn(e.message) : undefined;
+  if (origin !== undefined && cspBlocked.has(origin))
+    return h(
+      'div',
+      { class: 'alert error', role: 'alert', testid, 'data-code': 'bridge:csp-blocked' },
+      h('strong', {}, 'This page’s Content Security Policy blocks the bridge'),
+      h('span', {}, `The browser refused to connect to ${origin}: the served page’s connect-src does not name it. The server hosting the wallet must allow the bridge’s origin. Nothing in the vault was changed.`),
+    );
   const title = BRIDGE_TITLES[e.code] ?? 'The hardware key bridge refused the request';
   const detail = `${e.message.replace(/^PKCS#11 bridge: /, '')}. Nothing in the vault was changed${e.code === 'unreachable' || e.code === 'hsm-unavailable' ? '; try again once it is back, or unlock with another method' : ''}.`;
   return h('div', { class: 'alert error', role: 'alert', testid, 'data-code': `bridge:${e.code}` }, h('strong', {}, title), h('span', {}, detail));
+}
+
+/**
+ * Shows `e` in `box`; an unreachable bridge is shown again a moment later, because the
+ * browser reports a CSP block (`securitypolicyviolation`) only after the fetch failed.
+ */
+function showError(box: HTMLElement, e: unknown, testid: string): void {
+  const first = hardwareKeyError(e, testid);
+  replaceChildren(box, first);
+  if (isBridgeError(e) && e.code === 'unreachable')
+    setTimeout(() => {
+      if (first.isConnected) first.replaceWith(hardwareKeyError(e, testid));
+    }, 200);
 }
 
 /** The default bridge URL: `npm start` runs the bridge on the wallet's port + 1. */
@@ -65,7 +110,7 @@ export function hardwareKeyCard(ctx: AppContext): HTMLElement {
     return card;
   }
   let waiting: AbortController | undefined;
-  const fail = (e: unknown): void => replaceChildren(errorBox, hardwareKeyError(e, 'hk-error'));
+  const fail = (e: unknown): void => showError(errorBox, e, 'hk-error');
 
   function wait(): void {
     if (waiting) return;
@@ -204,7 +249,7 @@ export function hardwareKeyUnlockButton(ctx: AppContext, errorBox: HTMLElement, 
     await ctx.core.unlockWithHardwareKey!();
     replaceChildren(errorBox);
     done();
-  }, (e) => replaceChildren(errorBox, hardwareKeyError(e, 'unlock-error'))));
+  }, (e) => showError(errorBox, e, 'unlock-error')));
   return b;
 }
 
