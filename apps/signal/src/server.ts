@@ -57,7 +57,7 @@ export interface SignalServerOptions {
   readonly idleTimeoutMs?: number;
   /** A connection must authenticate within this time (default 10 s). */
   readonly authTimeoutMs?: number;
-  /** Longest room lifetime accepted from an invitation (default 30 days). */
+  /** Longest room lifetime accepted from an invitation (default 400 days: a wallet's group room lives a year). */
   readonly maxRoomTtlMs?: number;
   /** How often expired rooms are dropped (default 60 s). */
   readonly expireIntervalMs?: number;
@@ -129,7 +129,7 @@ export async function startSignalServer(opts: SignalServerOptions): Promise<Sign
   const rate = opts.rate ?? { perSecond: 200, burst: 400 };
   const idleTimeoutMs = opts.idleTimeoutMs ?? 60_000;
   const authTimeoutMs = opts.authTimeoutMs ?? 10_000;
-  const maxRoomTtlMs = opts.maxRoomTtlMs ?? 30 * 24 * 3600 * 1000;
+  const maxRoomTtlMs = opts.maxRoomTtlMs ?? 400 * 24 * 3600 * 1000;
   const startedAt = now();
   await store.open();
 

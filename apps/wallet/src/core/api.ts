@@ -138,8 +138,8 @@ export interface WalletCoreOptions {
   /** Diagnostic log sink (never receives secrets). */
   readonly log?: (line: string) => void;
   /**
-   * Lifetime of group rooms created by this wallet (default 30 days, the signal server's
-   * default `maxRoomTtlMs`; a server configured for it accepts up to a year).
+   * Lifetime of group rooms created by this wallet (default 365 days; the signal server's
+   * default `maxRoomTtlMs` accepts up to 400 days).
    */
   readonly groupRoomTtlMs?: number;
 }

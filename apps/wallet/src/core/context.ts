@@ -20,8 +20,8 @@ import { WalletRecords } from './records.ts';
 
 /** Default lifetime of a lobby (and its links): 7 days. */
 export const LOBBY_TTL_MS = 7 * 24 * 3600 * 1000;
-/** Default lifetime of a group room: 30 days (the signal server's default room limit). */
-export const GROUP_TTL_MS = 30 * 24 * 3600 * 1000;
+/** Default lifetime of a group room: 365 days (the signal server accepts up to 400 by default). */
+export const GROUP_TTL_MS = 365 * 24 * 3600 * 1000;
 /** Default silence timeout of a ceremony: 10 minutes. */
 export const DEFAULT_CEREMONY_TIMEOUT_MS = 600_000;
 /** Lifetime of ceremony invitations (DKG, signing, refresh): 7 days. */
