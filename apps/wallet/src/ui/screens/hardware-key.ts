@@ -64,7 +64,8 @@ export function hardwareKeyError(e: unknown, testid: string): HTMLElement {
       h('span', {}, `The browser refused to connect to ${origin}: the served page’s connect-src does not name it. The server hosting the wallet must allow the bridge’s origin. Nothing in the vault was changed.`),
     );
   const title = BRIDGE_TITLES[e.code] ?? 'The hardware key bridge refused the request';
-  const detail = `${e.message.replace(/^PKCS#11 bridge: /, '')}. Nothing in the vault was changed${e.code === 'unreachable' || e.code === 'hsm-unavailable' ? '; try again once it is back, or unlock with another method' : ''}.`;
+  const said = e.message.replace(/^PKCS#11 bridge: /, '');
+  const detail = `${said.charAt(0).toUpperCase()}${said.slice(1)}. Nothing in the vault was changed${e.code === 'unreachable' || e.code === 'hsm-unavailable' ? '; try again once it is back, or unlock with another method' : ''}.`;
   return h('div', { class: 'alert error', role: 'alert', testid, 'data-code': `bridge:${e.code}` }, h('strong', {}, title), h('span', {}, detail));
 }
 
