@@ -12,6 +12,7 @@ import { describeInfo, h, replaceChildren } from './dom.ts';
 import { navigate, parseRoute, type Route, type RouteName } from './router.ts';
 import { accountScreen, accountsScreen } from './screens/accounts.ts';
 import { backupScreen, restoreScreen } from './screens/backup.ts';
+import { cosignerScreen } from './screens/cosigner.ts';
 import { createScreen } from './screens/create.ts';
 import { inboxScreen } from './screens/inbox.ts';
 import { joinScreen } from './screens/join.ts';
@@ -65,6 +66,7 @@ const SCREENS: Readonly<Record<RouteName, ScreenFactory>> = {
   backup: backupScreen,
   refresh: refreshScreen,
   settings: settingsScreen,
+  cosigner: cosignerScreen,
 };
 
 const NAV: readonly { name: RouteName; label: string }[] = [

@@ -20,7 +20,8 @@ export type RouteName =
   | 'status'
   | 'backup'
   | 'refresh'
-  | 'settings';
+  | 'settings'
+  | 'cosigner';
 
 /** A parsed route. */
 export interface Route {
@@ -31,7 +32,7 @@ export interface Route {
   readonly joinLink?: string;
 }
 
-const NAMES: ReadonlySet<string> = new Set<RouteName>(['home', 'welcome', 'restore', 'unlock', 'accounts', 'create', 'join', 'lobby', 'account', 'inbox', 'status', 'backup', 'refresh', 'settings']);
+const NAMES: ReadonlySet<string> = new Set<RouteName>(['home', 'welcome', 'restore', 'unlock', 'accounts', 'create', 'join', 'lobby', 'account', 'inbox', 'status', 'backup', 'refresh', 'settings', 'cosigner']);
 
 /** Parses `location`-like input into a route (unknown paths go home). */
 export function parseRoute(hash: string, href: string): Route {

@@ -94,7 +94,7 @@ export function accountsScreen(ctx: AppContext): Screen {
   const el = h(
     'section',
     { testid: 'screen-accounts' },
-    screenHead('Accounts', 'Each account is one threshold key shared with other devices.', h('a', { class: 'button primary', href: '#/create', testid: 'create-wallet' }, 'Create wallet'), h('a', { class: 'button', href: '#/join', testid: 'join-wallet' }, 'Join with link')),
+    screenHead('Accounts', 'Each account is one threshold key shared with other devices.', h('a', { class: 'button primary', href: '#/create', testid: 'create-wallet' }, 'Create wallet'), h('a', { class: 'button', href: '#/join', testid: 'join-wallet' }, 'Join with link'), h('a', { class: 'button', href: '#/cosigner', testid: 'cosigner-add' }, 'Add server co-signer')),
     errorBox,
     lobbies,
     list,
@@ -248,7 +248,7 @@ export function accountScreen(ctx: AppContext, route: Route): Screen {
     const a = account;
     replaceChildren(
       el,
-      screenHead(a.label, `${a.threshold} of ${a.parties} · ${schemeName(a.scheme, a.suite)} · created ${formatTime(a.createdAt)}`, h('a', { class: 'button', href: '#/refresh', testid: 'account-refresh' }, 'Refresh shares')),
+      screenHead(a.label, `${a.threshold} of ${a.parties} · ${schemeName(a.scheme, a.suite)} · created ${formatTime(a.createdAt)}`, h('a', { class: 'button', href: '#/refresh', testid: 'account-refresh' }, 'Refresh shares'), ctx.core.cosigner?.isCosignerAccount(a) ? h('a', { class: 'button primary', href: `#/cosigner/${encodeURIComponent(a.id)}`, testid: 'account-cosigner-sign' }, 'Sign with co-signer') : null),
       h(
         'div',
         { class: 'card' },
