@@ -32,7 +32,7 @@ import { keyId as frostKeyId, type KeyShare } from '@tessera/protocols/frost/key
 import { parseInvitation } from '@tessera/transport/invitation';
 import { fingerprint as identityFingerprint } from '@tessera/transport/identity';
 import {
-  BridgeError, bridgeCounter, createBridgeClient, crossCheckNonceRecords, generateWebCryptoBridgeKey, pkcs11BridgeMethod, webCryptoBridgeSigner,
+  BridgeError, FROST_SHARE_TYPE, bridgeCounter, createBridgeClient, crossCheckNonceRecords, generateWebCryptoBridgeKey, pkcs11BridgeMethod, webCryptoBridgeSigner,
   type BridgeClient, type BridgeClientOptions, type NonceMismatch, type UnlockMethod, type Vault,
 } from '@tessera/vault';
 import type { CheckResult, UnlockMethodInfo, UnlockSecret, WalletErrorInfo } from './api.ts';
@@ -311,6 +311,7 @@ export function createHardwareKey(d: HardwareKeyDeps): HardwareKey {
       const next: StoredConfig = { ...c, counter: true };
       await save(next);
       await applyCounter(next);
+      await syncCounters(d.vault, await clientOf(next));
       const info = (await d.vault.listMethods()).find((m) => m.id === add.id);
       if (!info) throw new WalletError('internal', 'the added method is not listed');
       return { id: info.id, kind: info.kind, label: info.label, created: info.created };
@@ -414,6 +415,24 @@ async function keyIdOf(vault: Vault, shareId: string): Promise<string> {
   share.signingShare.fill(0);
   m.set(shareId, id);
   return id;
+}
+
+/**
+ * Moves the HSM counter of every FROST key up to the IndexedDB ledger's (signings made before
+ * the hardware key was enrolled), so the records agree from the start. Best effort: a key the
+ * HSM is already ahead on, or a bridge failure, is left to the status cross-check to show.
+ */
+async function syncCounters(vault: Vault, client: BridgeClient): Promise<void> {
+  for (const s of await vault.listShares()) {
+    if (s.type !== FROST_SHARE_TYPE) continue;
+    try {
+      const keyId = await keyIdOf(vault, s.id);
+      const { counter } = await vault.nonceLedgerStats(keyId);
+      if (counter > 0n && (await client.counter(keyId)) < counter) await client.advanceCounter(keyId, counter);
+    } catch {
+      // reported by the cross-check
+    }
+  }
 }
 
 /** Sessions for which another signer posted a `result` into the group room (as this wallet reads it). */
