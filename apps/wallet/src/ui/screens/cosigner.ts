@@ -151,7 +151,7 @@ export function cosignerScreen(ctx: AppContext, route: Route): Screen {
   const reload = async (): Promise<void> => {
     if (!cs) return;
     views = await cs.ceremonies(accountId);
-    if (!accountId) views = views.filter((v) => v.kind === 'keygen');
+    views = views.filter((v) => v.kind === (accountId ? 'sign' : 'keygen'));
     if (!disposed) renderList();
   };
   /** Follows a ceremony's handle (resuming it when asked) until it ends. */
