@@ -54,7 +54,7 @@ import {
 import type { PrimeSource } from '@tessera/protocols/cggmp/prime-source';
 import { REFRESH_PROTOCOL, createCggmpRefreshSession, restoreCggmpRefreshSession } from '@tessera/protocols/cggmp/refresh';
 import { SIGN_PROTOCOL, createCggmpSignSession, restoreCggmpSignSession, type PresignatureLedger, type SignOutput } from '@tessera/protocols/cggmp/sign';
-import { poolVerifier, type ZkVerifier } from '@tessera/protocols/cggmp/wire';
+import { poolProver, poolVerifier, type ZkProver, type ZkVerifier } from '@tessera/protocols/cggmp/wire';
 import { parseWireEnvelope } from './envelope.ts';
 import { engineAuth } from './frost.ts';
 import type { IdentityKey } from './identity.ts';
@@ -63,7 +63,7 @@ import { createMemoryRunnerStore, type RunnerStore } from './runner-store.ts';
 import type { Transport, TransportHandler } from './transport.ts';
 
 export { fixedPrimeSource, type PaillierPrimes, type PrimeSource } from '@tessera/protocols/cggmp/prime-source';
-export { poolVerifier, type ZkVerifier } from '@tessera/protocols/cggmp/wire';
+export { inlineProver, poolProver, poolVerifier, type ZkProver, type ZkVerifier } from '@tessera/protocols/cggmp/wire';
 export { encodeKeyShare, parseKeyShare, type CggmpKeyShare } from '@tessera/protocols/cggmp/keyshare';
 export type { PresignatureLedger } from '@tessera/protocols/cggmp/sign';
 export type { EcdsaSignature } from '@tessera/protocols/cggmp/ecdsa';
@@ -118,6 +118,11 @@ export interface CggmpAuxPartyOptions extends CggmpPartyBase {
   readonly primeSource: PrimeSource;
   /** Where received Π^mod, Π^fac, Π^prm are verified (default: this thread). */
   readonly verifier?: ZkVerifier;
+  /**
+   * Where this party's own Π^prm, Π^mod, Π^fac are made (default: this thread); `poolProver(pool)`
+   * moves them, witnesses included, to the same-process worker pool.
+   */
+  readonly prover?: ZkProver;
 }
 
 /**
@@ -128,7 +133,7 @@ export interface CggmpAuxPartyOptions extends CggmpPartyBase {
 export function cggmpAuxFactory(o: CggmpAuxPartyOptions): SessionFactory<AuxOutput> {
   const auth = engineAuth(o.identity, o.directory);
   const rng = o.rng ? { rng: o.rng } : {};
-  const verifier = o.verifier ? { verifier: o.verifier } : {};
+  const verifier = { ...(o.verifier ? { verifier: o.verifier } : {}), ...(o.prover ? { prover: o.prover } : {}) };
   return {
     create: () => createCggmpAuxSession({ session: o.session, self: o.self, parties: o.parties, primeSource: o.primeSource, auth, ...verifier, ...rng }),
     restore: (snapshot) => restoreCggmpAuxSession(snapshot, { auth, ...verifier, ...rng }),
@@ -163,6 +168,11 @@ export interface CggmpPresignPartyOptions extends CggmpPartyBase {
   readonly signers: readonly PartyIndex[];
   /** Where received proofs are verified (default: this thread). */
   readonly verifier?: ZkVerifier;
+  /**
+   * Where this party's own Π^enc, Π^aff-g, Π^log* (and blame proofs) are made (default: this
+   * thread); `poolProver(pool)` moves them, witnesses included, to the same-process worker pool.
+   */
+  readonly prover?: ZkProver;
 }
 
 /**
@@ -172,7 +182,7 @@ export interface CggmpPresignPartyOptions extends CggmpPartyBase {
 export function cggmpPresignFactory(o: CggmpPresignPartyOptions): SessionFactory<PresignOutput> {
   const auth = engineAuth(o.identity, o.directory);
   const rng = o.rng ? { rng: o.rng } : {};
-  const verifier = o.verifier ? { verifier: o.verifier } : {};
+  const verifier = { ...(o.verifier ? { verifier: o.verifier } : {}), ...(o.prover ? { prover: o.prover } : {}) };
   return {
     create: () => createCggmpPresignSession({ session: o.session, keyShare: o.keyShare, request: { signers: o.signers }, auth, ...verifier, ...rng }),
     restore: (snapshot) => restoreCggmpPresignSession(snapshot, { keyShare: o.keyShare, auth, ...verifier, ...rng }),
@@ -415,7 +425,25 @@ export interface CggmpCeremonyBase {
   readonly onEvent?: (phase: CggmpPhase, e: RunnerEvent) => void;
   /** Where received proofs are verified (e.g. `poolVerifier(pool)`; default: this thread). */
   readonly verifier?: ZkVerifier;
+  /**
+   * Where this party's own proofs are made (aux-info's Π^prm, Π^mod, Π^fac; presigning's Π^enc,
+   * Π^aff-g, Π^log* and blame proofs). Default: `poolProver(pool)` when `pool` can prove, else
+   * this thread (which then blocks for up to seconds per round).
+   */
+  readonly prover?: ZkProver;
+  /**
+   * The same-process worker pool (`@tessera/crypto/pool`): when given and no `prover` is, this
+   * party's proofs are made on it. It does not change where received proofs are verified
+   * (`verifier`). SECURITY: the witnesses cross to its workers — same process, same trust.
+   */
+  readonly pool?: Pick<WorkerPool, 'proveZkJobs'>;
   readonly rng?: RandomSource;
+}
+
+/** The prover of a ceremony: `o.prover`, else the pool's when it can prove, else none (in-thread). */
+function ceremonyProver(o: CggmpCeremonyBase): { prover?: ZkProver } {
+  if (o.prover) return { prover: o.prover };
+  return o.pool?.proveZkJobs ? { prover: poolProver(o.pool) } : {};
 }
 
 /** Record key of one phase's runner (never throws). */
@@ -488,7 +516,7 @@ export async function runCggmpKeygenCeremony(o: CggmpKeygenCeremonyOptions): Pro
   const keygen = await runPhase(o, router, store, { phase: 'keygen', factory: cggmpKeygenFactory({ ...base, threshold: o.threshold }), output: cggmpKeygenOutputCodec });
   const aux = await runPhase(o, router, store, {
     phase: 'aux',
-    factory: cggmpAuxFactory({ ...base, primeSource: o.primeSource, ...(o.verifier ? { verifier: o.verifier } : {}) }),
+    factory: cggmpAuxFactory({ ...base, primeSource: o.primeSource, ...(o.verifier ? { verifier: o.verifier } : {}), ...ceremonyProver(o) }),
     output: cggmpAuxOutputCodec,
   });
   return {
@@ -553,7 +581,7 @@ export async function runCggmpSignCeremony(o: CggmpSignCeremonyOptions): Promise
   if (!signing) {
     const r = await runPhase(o, router, store, {
       phase: 'presign',
-      factory: cggmpPresignFactory({ ...base, keyShare: share, signers, ...(o.verifier ? { verifier: o.verifier } : {}) }),
+      factory: cggmpPresignFactory({ ...base, keyShare: share, signers, ...(o.verifier ? { verifier: o.verifier } : {}), ...ceremonyProver(o) }),
       output: cggmpPresignOutputCodec,
     });
     presignature = r.output.presignature;
@@ -601,7 +629,7 @@ export async function runCggmpRefreshCeremony(o: CggmpRefreshCeremonyOptions): P
   const refresh = await runPhase(o, router, store, { phase: 'refresh', factory: cggmpRefreshFactory({ ...base, keyShare: core }), output: cggmpKeygenOutputCodec });
   const aux = await runPhase(o, router, store, {
     phase: 'aux',
-    factory: cggmpAuxFactory({ ...base, self: o.self, parties: core.parties, primeSource: o.primeSource, ...(o.verifier ? { verifier: o.verifier } : {}) }),
+    factory: cggmpAuxFactory({ ...base, self: o.self, parties: core.parties, primeSource: o.primeSource, ...(o.verifier ? { verifier: o.verifier } : {}), ...ceremonyProver(o) }),
     output: cggmpAuxOutputCodec,
   });
   if (bytesToHex(refresh.output.share.publicKey) !== bytesToHex(core.publicKey)) throw new FieldRangeError('keyShare', 'the refreshed share is of another key');

@@ -25,7 +25,7 @@ import { createCggmpPresignSession, type Presignature } from './presign/index.ts
 import type { WorkerPool } from '@tessera/crypto/pool';
 import type { PrimeSource } from './prime-source.ts';
 import { createCggmpSignSession } from './sign/index.ts';
-import { poolVerifier, type ZkVerifier } from './wire.ts';
+import { poolProver, poolVerifier, type ZkProver, type ZkVerifier } from './wire.ts';
 
 /** Largest committee `simulateCggmp` accepts (aux-info work grows with n²). */
 export const MAX_SIMULATED_CGGMP_PARTIES = 16;
@@ -53,6 +53,11 @@ export interface SimulateCggmpOptions {
    * two-worker pool started when neither `pool` nor `primeSource` is given), else in this thread.
    */
   readonly verifier?: ZkVerifier;
+  /**
+   * Where each party makes its own proofs. Default: on the worker pool when there is one that
+   * can prove (as for `verifier`), else in this thread with `rng`.
+   */
+  readonly prover?: ZkProver;
   /** Randomness (default: the system RNG). */
   readonly rng?: RandomSource;
 }
@@ -94,22 +99,39 @@ export async function simulateKeygen(t: number, parties: readonly PartyIndex[], 
   return collect(res, 'key generation').map((o) => o.share);
 }
 
-/** Aux-info among `parties` in the simulator. @throws {ProtocolError} if it fails. */
-export async function simulateAux(parties: readonly PartyIndex[], primeSource: PrimeSource, ids: SimIdentities, rng: RandomSource, verifier?: ZkVerifier): Promise<AuxInfo[]> {
+/**
+ * Aux-info among `parties` in the simulator (`prover`: where each party makes its own proofs).
+ * @throws {ProtocolError} if it fails.
+ */
+export async function simulateAux(
+  parties: readonly PartyIndex[],
+  primeSource: PrimeSource,
+  ids: SimIdentities,
+  rng: RandomSource,
+  verifier?: ZkVerifier,
+  prover?: ZkProver,
+): Promise<AuxInfo[]> {
   const session = newSessionId(rng);
   const res = await runSimulation(
-    parties.map((p) => createCggmpAuxSession({ session, self: p, parties, primeSource, auth: ids.auth.get(p)!, rng, ...(verifier ? { verifier } : {}) })),
+    parties.map((p) =>
+      createCggmpAuxSession({ session, self: p, parties, primeSource, auth: ids.auth.get(p)!, rng, ...(verifier ? { verifier } : {}), ...(prover ? { prover } : {}) }),
+    ),
     { identities: ids, rng },
   );
   return collect(res, 'aux-info').map((o) => o.aux);
 }
 
-/** Presigning by the holders of `shares` in the simulator. @throws {ProtocolError} if it fails. */
-export async function simulatePresign(shares: readonly CggmpKeyShare[], ids: SimIdentities, rng: RandomSource, verifier?: ZkVerifier): Promise<Presignature[]> {
+/**
+ * Presigning by the holders of `shares` in the simulator (`prover`: where each party makes its
+ * own proofs). @throws {ProtocolError} if it fails.
+ */
+export async function simulatePresign(shares: readonly CggmpKeyShare[], ids: SimIdentities, rng: RandomSource, verifier?: ZkVerifier, prover?: ZkProver): Promise<Presignature[]> {
   const session = newSessionId(rng);
   const signers = shares.map((s) => s.core.index);
   const res = await runSimulation(
-    shares.map((s) => createCggmpPresignSession({ session, keyShare: s, request: { signers }, auth: ids.auth.get(s.core.index)!, rng, ...(verifier ? { verifier } : {}) })),
+    shares.map((s) =>
+      createCggmpPresignSession({ session, keyShare: s, request: { signers }, auth: ids.auth.get(s.core.index)!, rng, ...(verifier ? { verifier } : {}), ...(prover ? { prover } : {}) }),
+    ),
     { identities: ids, rng },
   );
   return collect(res, 'presigning').map((o) => o.presignature);
@@ -163,10 +185,11 @@ export async function simulateCggmp(opts: SimulateCggmpOptions): Promise<Simulat
     const pool = opts.pool ?? ownPool;
     const source = opts.primeSource ?? (await poolSource(pool!));
     const verifier = opts.verifier ?? (pool ? poolVerifier(pool) : undefined);
-    const auxes: AuxInfo[] = await simulateAux(parties, source, ids, rng, verifier);
+    const prover = opts.prover ?? (pool?.proveZkJobs ? poolProver(pool) : undefined);
+    const auxes: AuxInfo[] = await simulateAux(parties, source, ids, rng, verifier, prover);
     shares = cores.map((c, k) => validateKeyShare(c, auxes[k]!));
     const signing = shares.slice(0, opts.threshold);
-    const presigs = await simulatePresign(signing, ids, rng, verifier);
+    const presigs = await simulatePresign(signing, ids, rng, verifier, prover);
     sig = await simulateSign(signing, presigs, digest, ids, rng);
   } finally {
     await ownPool?.terminate();

@@ -4,7 +4,9 @@
  * the Fiat–Shamir binding of every proof (session, protocol step and extra context hashed into
  * the transcript's session id, with the prover's index), the {@link ZkVerifier} through which
  * rounds verify received proofs (in-thread by default; {@link poolVerifier} spreads them over a
- * worker pool), and the conversion of failed verifications into blame.
+ * worker pool), the {@link ZkProver} through which rounds make their own proofs (in-thread by
+ * default; {@link poolProver} moves them, witnesses included, to the same-process worker pool),
+ * and the conversion of failed verifications into blame.
  * @module
  */
 import { bitLength } from '@tessera/crypto/bytes';
@@ -12,6 +14,8 @@ import { CryptoError, FieldRangeError, FieldTypeError } from '@tessera/crypto/er
 import { gcd } from '@tessera/crypto/modular';
 import { readUnsigned, hexUnsigned } from '@tessera/crypto/zk/codec';
 import { verifyZkJobs, type ZkVerifyJob, type ZkVerifyResult } from '@tessera/crypto/zk/dispatch';
+import { proveZkJobs, type ZkProof, type ZkProofOf, type ZkProveJob } from '@tessera/crypto/zk/prove-dispatch';
+import type { RandomSource } from '@tessera/crypto/rng';
 import type { TranscriptBinding } from '@tessera/crypto/transcript';
 import type { WorkerPool } from '@tessera/crypto/pool';
 import type { Json } from '../engine/codec.ts';
@@ -98,6 +102,59 @@ export const inlineVerifier: ZkVerifier = async (jobs) => verifyZkJobs(jobs);
  */
 export function poolVerifier(pool: Pick<WorkerPool, 'verifyZkJobs'>): ZkVerifier {
   return (jobs) => pool.verifyZkJobs(jobs);
+}
+
+/**
+ * Makes batches of proofs described as plain data (`@tessera/crypto/zk/prove-dispatch`), results
+ * in job order. A round hands ALL its own proofs to one call, so a pool can spread them over
+ * its workers. SECURITY: the jobs carry this party's witnesses (secret factors, Paillier
+ * nonces, MtA secrets); an implementation may only move them to a worker of the same process
+ * and origin (same trust), never to another machine or party.
+ * @throws whatever the prover throws for a refused job (typed, naming the field): that is this
+ *   party's own fault, never blamed on a peer.
+ */
+export type ZkProver = (jobs: readonly ZkProveJob[]) => Promise<readonly ZkProof[]>;
+
+/**
+ * The default {@link ZkProver}: proves in the calling thread with the system RNG. (Rounds given
+ * no prover at all prove in-thread with the session's RNG, see {@link proveWith}.)
+ */
+export const inlineProver: ZkProver = async (jobs) => proveZkJobs(jobs);
+
+/**
+ * A {@link ZkProver} that proves on a worker pool (`@tessera/crypto/pool`): aux-info's Π^prm,
+ * Π^mod and Π^fac, presigning's Π^enc, Π^aff-g and Π^log*, and the blame rounds' Π^mul and
+ * Π^dec run in the workers, one job per free worker, so the calling (UI) thread stays free.
+ * Each worker proves with its own health-checked system RNG and drops the witness after use.
+ * The witnesses cross to the workers by structured clone: same process, same trust.
+ * @throws {FieldTypeError} if `pool` has no `proveZkJobs` (a pool predating it).
+ * @example
+ * const pool = createWorkerPool({ size: 2 });
+ * createCggmpPresignSession({ …, verifier: poolVerifier(pool), prover: poolProver(pool) });
+ */
+export function poolProver(pool: Pick<WorkerPool, 'proveZkJobs'>): ZkProver {
+  const prove = pool.proveZkJobs;
+  if (typeof prove !== 'function') throw new FieldTypeError('pool.proveZkJobs', 'this worker pool cannot prove');
+  return (jobs) => prove.call(pool, jobs);
+}
+
+/**
+ * Runs a round's prove jobs: through `prover` when one is given, else in this thread with the
+ * session's `rng` (the behaviour before provers existed). Checks the answer's length and the
+ * kind of each proof's container, so a broken prover cannot slip a wrong value into a message.
+ * @throws what the prover throws. @throws {CryptoError} (`prover`) on a malformed answer.
+ */
+export async function proveWith<const J extends readonly ZkProveJob[]>(
+  prover: ZkProver | undefined,
+  rng: RandomSource,
+  jobs: J,
+): Promise<{ -readonly [K in keyof J]: J[K] extends ZkProveJob ? ZkProofOf[J[K]['kind']] : never }> {
+  type Out = { -readonly [K in keyof J]: J[K] extends ZkProveJob ? ZkProofOf[J[K]['kind']] : never };
+  if (jobs.length === 0) return [] as unknown as Out;
+  const proofs = prover === undefined ? proveZkJobs(jobs, rng) : await prover(jobs);
+  if (!Array.isArray(proofs) || proofs.length !== jobs.length) throw new CryptoError('prover returned a wrong number of proofs', 'prover');
+  for (const p of proofs) if (p === null || typeof p !== 'object') throw new CryptoError('prover returned something that is not a proof', 'prover');
+  return proofs as unknown as Out;
 }
 
 /** A proof to verify, with who made it and which message carried it. */

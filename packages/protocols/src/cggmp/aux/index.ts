@@ -19,7 +19,7 @@ import { partyIndex, type PartyIndex, type SessionId } from '../../engine/ids.ts
 import type { ProtocolSpec } from '../../engine/protocol.ts';
 import { createSession, restoreSession, type Session } from '../../engine/session.ts';
 import { checkPrimes, type PrimeSource } from '../prime-source.ts';
-import { big, proofBinding, unbig, type ZkVerifier } from '../wire.ts';
+import { big, proofBinding, proveWith, unbig, type ZkProver, type ZkVerifier } from '../wire.ts';
 import { round1 } from './round1.ts';
 import { round2 } from './round2.ts';
 import { round3 } from './round3.ts';
@@ -58,6 +58,17 @@ export function auxDecommitFor(session: SessionId, self: PartyIndex, p: bigint, 
   return { aux: params, prm: encodePiPrmProof(params, proof) as unknown as Json, rho: randomBytes(32, rng), u: randomBytes(32, rng) };
 }
 
+/**
+ * {@link auxDecommitFor} with Π^prm made by `prover` (e.g. on the worker pool; without one, in
+ * this thread with `rng`, drawing exactly what {@link auxDecommitFor} draws).
+ * @throws what the prover throws.
+ */
+export async function auxDecommitWith(session: SessionId, self: PartyIndex, p: bigint, q: bigint, rng: RandomSource, prover: ZkProver | undefined): Promise<AuxDecommitment> {
+  const { params, secret } = generateRingPedersen(p, q, rng);
+  const [proof] = await proveWith(prover, rng, [{ kind: 'piprm', binding: proofBinding(session, 'aux/prm', self), statement: params, witness: secret }] as const);
+  return { aux: params, prm: encodePiPrmProof(params, proof) as unknown as Json, rho: randomBytes(32, rng), u: randomBytes(32, rng) };
+}
+
 /** The aux-info protocol. */
 export const cggmpAuxProtocol: ProtocolSpec<AuxState, AuxOutput, AuxDeps> = {
   id: AUX_PROTOCOL,
@@ -65,7 +76,7 @@ export const cggmpAuxProtocol: ProtocolSpec<AuxState, AuxOutput, AuxDeps> = {
   async init(ctx) {
     if (!ctx.deps.primeSource) throw new FieldTypeError('deps.primeSource', 'a new aux-info session needs a prime source');
     const { p, q } = checkPrimes(await ctx.deps.primeSource());
-    const d = auxDecommitFor(ctx.session, ctx.self, p, q, ctx.rng);
+    const d = await auxDecommitWith(ctx.session, ctx.self, p, q, ctx.rng, ctx.deps.prover);
     const state: AuxState = { p: big(p), q: big(q), decommit: auxDecommitJson(d), commitments: [], decommits: [], rho: null };
     return { next: 1, state, outgoing: [{ kind: 'broadcast', payload: { V: hex(auxCommitmentOf(ctx, ctx.self, d)) } }] };
   },
@@ -83,6 +94,11 @@ export interface CggmpAuxOptions {
   readonly primeSource: PrimeSource;
   /** Where received proofs are verified (default: this thread). */
   readonly verifier?: ZkVerifier;
+  /**
+   * Where this party's own proofs are made (default: this thread); `poolProver(pool)` moves
+   * them, witnesses included, to the same-process worker pool so the caller's thread stays free.
+   */
+  readonly prover?: ZkProver;
   readonly auth: PartyAuth;
   readonly rng?: RandomSource;
 }
@@ -99,7 +115,7 @@ export function createCggmpAuxSession(opts: CggmpAuxOptions): Session<AuxState, 
     self: opts.self,
     parties: opts.parties,
     auth: opts.auth,
-    deps: { primeSource: opts.primeSource, ...(opts.verifier ? { verifier: opts.verifier } : {}) },
+    deps: { primeSource: opts.primeSource, ...(opts.verifier ? { verifier: opts.verifier } : {}), ...(opts.prover ? { prover: opts.prover } : {}) },
     ...(opts.rng ? { rng: opts.rng } : {}),
   });
 }
@@ -108,6 +124,13 @@ export function createCggmpAuxSession(opts: CggmpAuxOptions): Session<AuxState, 
  * Resumes an aux-info session from a snapshot.
  * @throws {FieldTypeError} @throws {FieldRangeError} on a malformed snapshot.
  */
-export function restoreCggmpAuxSession(snapshot: string, opts: { auth: PartyAuth; rng?: RandomSource; verifier?: ZkVerifier }): Session<AuxState, AuxOutput, AuxDeps> {
-  return restoreSession(cggmpAuxProtocol, snapshot, { auth: opts.auth, deps: opts.verifier ? { verifier: opts.verifier } : {}, ...(opts.rng ? { rng: opts.rng } : {}) });
+export function restoreCggmpAuxSession(
+  snapshot: string,
+  opts: { auth: PartyAuth; rng?: RandomSource; verifier?: ZkVerifier; prover?: ZkProver },
+): Session<AuxState, AuxOutput, AuxDeps> {
+  return restoreSession(cggmpAuxProtocol, snapshot, {
+    auth: opts.auth,
+    deps: { ...(opts.verifier ? { verifier: opts.verifier } : {}), ...(opts.prover ? { prover: opts.prover } : {}) },
+    ...(opts.rng ? { rng: opts.rng } : {}),
+  });
 }

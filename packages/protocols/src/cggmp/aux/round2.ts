@@ -12,13 +12,14 @@ import { hex, type Json } from '../../engine/codec.ts';
 import { ProtocolAbort, type Evidence } from '../../engine/errors.ts';
 import type { PartyIndex } from '../../engine/ids.ts';
 import type { Expectation, RoundSpec } from '../../engine/protocol.ts';
-import { encodePiFacProof, provePiFac } from '@tessera/crypto/zk/pifac';
-import { encodePiModProof, provePiMod } from '@tessera/crypto/zk/pimod';
+import { encodePiFacProof, type PiFacProof } from '@tessera/crypto/zk/pifac';
+import { encodePiModProof } from '@tessera/crypto/zk/pimod';
+import type { ZkProveJob } from '@tessera/crypto/zk/prove-dispatch';
 import { validateRingPedersenParams } from '@tessera/crypto/zk/ring-pedersen';
 import { MIN_MODULUS_BITS } from '@tessera/crypto/zk/params';
 import { CryptoError } from '@tessera/crypto/errors';
 import { othersOf } from '../keygen/types.ts';
-import { proofBinding, verifyOrBlame, xorAll, type BlameJob } from '../wire.ts';
+import { proofBinding, proveWith, verifyOrBlame, xorAll, type BlameJob } from '../wire.ts';
 import { auxCommitmentOf, readAuxDecommit, statePrimes, type AuxDeps, type AuxOutput, type AuxState } from './types.ts';
 
 /** Round 2: decommitments, moduli and Π^prm; then Π^mod and Π^fac. @throws {ProtocolAbort} from finalize. */
@@ -75,12 +76,19 @@ export const round2: RoundSpec<AuxState, AuxOutput, AuxDeps> = {
     const rho = xorAll([own.rho, ...[...decs.values()].map((d) => d.rho)], 32);
     const { p, q } = statePrimes(state);
     const N = own.aux.N;
-    const mod = provePiMod(proofBinding(ctx.session, 'aux/mod', ctx.self, rho), { N }, { p, q }, ctx.rng);
-    const fac: Json[] = othersOf(ctx.parties, ctx.self).map((l) => {
-      const statement = { N0: N, rp: decs.get(l)!.aux };
-      const proof = provePiFac(proofBinding(ctx.session, 'aux/fac', ctx.self, rho, l), statement, { p, q }, ctx.rng);
-      return [l, encodePiFacProof(statement, proof) as unknown as Json];
-    });
+    // Π^mod and every Π^fac in one prover call (a pool spreads them over its workers)
+    const others = othersOf(ctx.parties, ctx.self);
+    const facJobs = others.map(
+      (l): Extract<ZkProveJob, { kind: 'pifac' }> => ({
+        kind: 'pifac',
+        binding: proofBinding(ctx.session, 'aux/fac', ctx.self, rho, l),
+        statement: { N0: N, rp: decs.get(l)!.aux },
+        witness: { p, q },
+      }),
+    );
+    const modJob: Extract<ZkProveJob, { kind: 'pimod' }> = { kind: 'pimod', binding: proofBinding(ctx.session, 'aux/mod', ctx.self, rho), statement: { N }, witness: { p, q } };
+    const [mod, ...facProofs] = await proveWith(ctx.deps.prover, ctx.rng, [modJob, ...facJobs] as const);
+    const fac: Json[] = others.map((l, k) => [l, encodePiFacProof(facJobs[k]!.statement, facProofs[k] as PiFacProof) as unknown as Json]);
     const decommits = [...decs.keys()].map((party) => [party, inbox.broadcast.get(party)!.payload, inbox.broadcast.get(party)!.id] as const);
     return {
       next: 3,

@@ -13,7 +13,7 @@ import type { PartyIndex } from '../../engine/ids.ts';
 import type { RoundContext } from '../../engine/protocol.ts';
 import type { AuxInfo, PartyAux } from '../keyshare.ts';
 import type { PrimeSource } from '../prime-source.ts';
-import { big, modHex, readMod, unbig, type ZkVerifier } from '../wire.ts';
+import { big, modHex, readMod, unbig, type ZkProver, type ZkVerifier } from '../wire.ts';
 
 /** Protocol id of CGGMP21 aux-info. */
 export const AUX_PROTOCOL = 'tessera/cggmp/aux';
@@ -27,6 +27,8 @@ export interface AuxDeps {
   readonly primeSource?: PrimeSource;
   /** Verifies received proofs (default: in this thread). */
   readonly verifier?: ZkVerifier;
+  /** Makes this party's Π^prm, Π^mod and Π^fac (default: in this thread with the session RNG). */
+  readonly prover?: ZkProver;
 }
 
 /** What party i reveals in round 2 (committed to as Vᵢ in round 1). */

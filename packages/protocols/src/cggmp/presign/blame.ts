@@ -54,9 +54,10 @@ import { invert, mod } from '@tessera/crypto/modular';
 import { add, mulScalar, type PaillierSecretKey } from '@tessera/crypto/paillier';
 import { randomZnStar } from '@tessera/crypto/rng';
 import type { ZkVerifyJob } from '@tessera/crypto/zk/dispatch';
-import { decodePiAffGProof, encodePiAffGProof, provePiAffG, type PiAffGProof } from '@tessera/crypto/zk/piaffg';
-import { decodePiDecProof, encodePiDecProof, provePiDec, type PiDecProof } from '@tessera/crypto/zk/pidec';
-import { decodePiMulProof, encodePiMulProof, provePiMul, type PiMulProof } from '@tessera/crypto/zk/pimul';
+import { decodePiAffGProof, encodePiAffGProof, type PiAffGProof } from '@tessera/crypto/zk/piaffg';
+import { decodePiDecProof, encodePiDecProof, type PiDecProof } from '@tessera/crypto/zk/pidec';
+import { decodePiMulProof, encodePiMulProof, type PiMulProof } from '@tessera/crypto/zk/pimul';
+import type { ZkProveJob } from '@tessera/crypto/zk/prove-dispatch';
 import { CGGMP21_PARAMS } from '@tessera/crypto/zk/params';
 import { expectArray, expectObject, type Json } from '../../engine/codec.ts';
 import { InternalError, ProtocolAbort, type Evidence } from '../../engine/errors.ts';
@@ -64,7 +65,7 @@ import type { PartyIndex } from '../../engine/ids.ts';
 import type { Expectation, RoundContext, RoundSpec } from '../../engine/protocol.ts';
 import { CURVE_ORDER, Fn, GROUP, mulVartime, pointBytes, readPoint, readScalar, scalarJson } from '../curve.ts';
 import type { PartyAux } from '../keyshare.ts';
-import { inlineVerifier, modHex, proofBinding, readCiphertext, unbig, type ZkVerifier } from '../wire.ts';
+import { inlineVerifier, modHex, proofBinding, proveWith, readCiphertext, unbig, type ZkVerifier } from '../wire.ts';
 import { decryptCentred, encryptSigned, required, signerContext, type MtaRecord, type PresignDeps, type PresignOutput, type PresignState, type SignerContext } from './types.ts';
 
 /** Round number of the δ blame round. */
@@ -139,7 +140,7 @@ function deltaCiphertext(H: bigint, parts: readonly bigint[], Ni: bigint): bigin
  * own δᵢ does not match our ciphertexts (then the message carries no Π^dec).
  * @throws {CryptoError} if the stored values are inconsistent with our own key (local corruption).
  */
-export function deltaBlamePayload(state: PresignState, sc: SignerContext, ctx: RoundContext<PresignDeps>): { payload: Json; provable: boolean } {
+export async function deltaBlamePayload(state: PresignState, sc: SignerContext, ctx: RoundContext<PresignDeps>): Promise<{ payload: Json; provable: boolean }> {
   const self = ctx.self;
   const pki = sc.pk.get(self)!;
   const Ni = pki.n;
@@ -151,7 +152,12 @@ export function deltaBlamePayload(state: PresignState, sc: SignerContext, ctx: R
   const rhoH = randomZnStar(Ni, ctx.rng);
   const H = add(pki, mulScalar(pki, Gi, k, CURVE_ORDER.toString(2).length), encryptSigned(pki, 0n, rhoH, sc.sk));
   const mulStatement = { N: Ni, X: Ki, Y: Gi, C: H };
-  const mul = provePiMul(proofBinding(ctx.session, 'presign/blame-mul', self), mulStatement, { x: k, rho: rhoH, rhoX: rhoK, factors: own }, ctx.rng);
+  const mulJob: Extract<ZkProveJob, { kind: 'pimul' }> = {
+    kind: 'pimul',
+    binding: proofBinding(ctx.session, 'presign/blame-mul', self),
+    statement: mulStatement,
+    witness: { x: k, rho: rhoH, rhoX: rhoK, factors: own },
+  };
   const mta = required(state.mta ?? null, 'state.mta');
   const sent = new Map(required(state.sent ?? null, 'state.sent').map(([j, F]) => [j, readCiphertext(F, Ni, 'state.sent.F')]));
   const C = deltaCiphertext(
@@ -163,14 +169,15 @@ export function deltaBlamePayload(state: PresignState, sc: SignerContext, ctx: R
   const y = decryptCentred(sc.sk, C);
   let dec: Json = null;
   // A fault in our own round code leaves δᵢ unprovable: send no Π^dec and be named.
+  const decJobs: Extract<ZkProveJob, { kind: 'pidec' }>[] = [];
   if (mod(y, CGGMP21_PARAMS.q) === delta) {
     const rhoC = recoverNonce(sc.sk, C);
-    dec = sc.others.map((l) => {
-      const statement = { N0: Ni, C, x: delta, rp: sc.rp.get(l)! };
-      const proof = provePiDec(proofBinding(ctx.session, 'presign/blame-dec', self, l), statement, { y, rho: rhoC, factors: own }, ctx.rng);
-      return [l, encodePiDecProof(statement, proof) as unknown as Json];
-    });
+    for (const l of sc.others)
+      decJobs.push({ kind: 'pidec', binding: proofBinding(ctx.session, 'presign/blame-dec', self, l), statement: { N0: Ni, C, x: delta, rp: sc.rp.get(l)! }, witness: { y, rho: rhoC, factors: own } });
   }
+  // Π^mul and every Π^dec in one prover call
+  const [mul, ...decProofs] = await proveWith(ctx.deps.prover, ctx.rng, [mulJob, ...decJobs] as const);
+  if (decJobs.length > 0) dec = sc.others.map((l, n) => [l, encodePiDecProof(decJobs[n]!.statement, decProofs[n] as PiDecProof) as unknown as Json]);
   const payload: Json = {
     H: modHex(H, Ni * Ni, 'H'),
     mul: encodePiMulProof(mulStatement, mul) as unknown as Json,
@@ -354,7 +361,7 @@ function tauCiphertext(K: bigint, Chat: bigint, s: { m: bigint; r: bigint }, Ni:
  * χᵢ does not match our ciphertexts (then the message carries no Π^dec).
  * @throws {CryptoError} if the stored values are inconsistent with our own key (local corruption).
  */
-export function chiBlamePayload(state: PresignState, sc: SignerContext, ctx: RoundContext<PresignDeps>): { payload: Json; provable: boolean } {
+export async function chiBlamePayload(state: PresignState, sc: SignerContext, ctx: RoundContext<PresignDeps>): Promise<{ payload: Json; provable: boolean }> {
   const self = ctx.self;
   const pki = sc.pk.get(self)!;
   const Ni = pki.n;
@@ -364,11 +371,15 @@ export function chiBlamePayload(state: PresignState, sc: SignerContext, ctx: Rou
   const rhoH = randomZnStar(Ni, ctx.rng);
   const H = add(pki, mulScalar(pki, Ki, sc.w, CURVE_ORDER.toString(2).length), encryptSigned(pki, 0n, rhoH, sc.sk));
   const Wi = pointBytes(sc.W.get(self)!);
-  const mulStar = sc.others.map((l) => {
-    const statement = { N0: Ni, N1: Ni, C: Ki, D: H, Y: 1n, X: Wi, rp: sc.rp.get(l)! };
-    const proof = provePiAffG(GROUP, proofBinding(ctx.session, 'presign/blame-mulstar', self, l), statement, { x: sc.w, y: 0n, rho: rhoH, rhoY: 1n, factorsN1: own }, ctx.rng);
-    return [l, encodePiAffGProof(GROUP, statement, proof) as unknown as Json];
-  });
+  const mulStarJobs = sc.others.map(
+    (l): Extract<ZkProveJob, { kind: 'piaffg' }> => ({
+      kind: 'piaffg',
+      group: 'secp256k1',
+      binding: proofBinding(ctx.session, 'presign/blame-mulstar', self, l),
+      statement: { N0: Ni, N1: Ni, C: Ki, D: H, Y: 1n, X: Wi, rp: sc.rp.get(l)! },
+      witness: { x: sc.w, y: 0n, rho: rhoH, rhoY: 1n, factorsN1: own },
+    }),
+  );
   const mta = required(state.mta ?? null, 'state.mta');
   const sent = new Map(required(state.sent ?? null, 'state.sent').map(([j, , Fhat]) => [j, readCiphertext(Fhat, Ni, 'state.sent.Fhat')]));
   const Chat = deltaCiphertext(H, mta.flatMap((r) => [readCiphertext(r.Dhat, Ni, 'state.mta.Dhat'), sent.get(r.j)!]), Ni);
@@ -378,14 +389,16 @@ export function chiBlamePayload(state: PresignState, sc: SignerContext, ctx: Rou
   const C = tauCiphertext(Ki, Chat, s, Ni);
   const y = decryptCentred(sc.sk, C);
   let dec: Json = null;
+  const decJobs: Extract<ZkProveJob, { kind: 'pidec' }>[] = [];
   if (mod(y, CGGMP21_PARAMS.q) === tau) {
     const rhoC = recoverNonce(sc.sk, C);
-    dec = sc.others.map((l) => {
-      const statement = { N0: Ni, C, x: tau, rp: sc.rp.get(l)! };
-      const proof = provePiDec(proofBinding(ctx.session, 'presign/blame-dec-chi', self, l), statement, { y, rho: rhoC, factors: own }, ctx.rng);
-      return [l, encodePiDecProof(statement, proof) as unknown as Json];
-    });
+    for (const l of sc.others)
+      decJobs.push({ kind: 'pidec', binding: proofBinding(ctx.session, 'presign/blame-dec-chi', self, l), statement: { N0: Ni, C, x: tau, rp: sc.rp.get(l)! }, witness: { y, rho: rhoC, factors: own } });
   }
+  // every Π^mul* and Π^dec in one prover call
+  const proofs = await proveWith(ctx.deps.prover, ctx.rng, [...mulStarJobs, ...decJobs]);
+  const mulStar = sc.others.map((l, n) => [l, encodePiAffGProof(GROUP, mulStarJobs[n]!.statement, proofs[n] as PiAffGProof) as unknown as Json]);
+  if (decJobs.length > 0) dec = sc.others.map((l, n) => [l, encodePiDecProof(decJobs[n]!.statement, proofs[mulStarJobs.length + n] as PiDecProof) as unknown as Json]);
   const payload: Json = {
     H: modHex(H, Ni * Ni, 'H'),
     tau: scalarJson(tau),

@@ -12,7 +12,8 @@
  */
 import { FieldRangeError, FieldTypeError } from '@tessera/crypto/errors';
 import { randomBelow, randomZnStar, type RandomSource } from '@tessera/crypto/rng';
-import { encodePiEncProof, provePiEnc } from '@tessera/crypto/zk/pienc';
+import { encodePiEncProof } from '@tessera/crypto/zk/pienc';
+import type { ZkProveJob } from '@tessera/crypto/zk/prove-dispatch';
 import type { PartyAuth } from '../../engine/auth.ts';
 import { expectArray, expectHex, expectObject, type Json } from '../../engine/codec.ts';
 import { partyIndex, partyList, type SessionId } from '../../engine/ids.ts';
@@ -20,7 +21,7 @@ import type { Outgoing, ProtocolSpec } from '../../engine/protocol.ts';
 import { createSession, restoreSession, type Session } from '../../engine/session.ts';
 import { CURVE_ORDER } from '../curve.ts';
 import type { CggmpKeyShare } from '../keyshare.ts';
-import { big, modHex, proofBinding, unbig, type ZkVerifier } from '../wire.ts';
+import { big, modHex, proofBinding, proveWith, unbig, type ZkProver, type ZkVerifier } from '../wire.ts';
 import { CHI_BLAME_ROUND, DELTA_BLAME_ROUND, chiBlameRound, deltaBlameRound } from './blame.ts';
 import { round1 } from './round1.ts';
 import { round2 } from './round2.ts';
@@ -102,7 +103,7 @@ function checkState(j: Json, round: number): PresignState {
 export const cggmpPresignProtocol: ProtocolSpec<PresignState, PresignOutput, PresignDeps> = {
   id: PRESIGN_PROTOCOL,
   version: 1,
-  init(ctx) {
+  async init(ctx) {
     const { keyShare, request } = ctx.deps;
     if (!request) throw new FieldTypeError('deps.request', 'a new presigning session needs a request');
     if (keyShare.core.index !== ctx.self) throw new FieldRangeError('deps.keyShare', 'key share belongs to another party');
@@ -116,11 +117,18 @@ export const cggmpPresignProtocol: ProtocolSpec<PresignState, PresignOutput, Pre
     const K = encryptSigned(pki, k, rho, sc.sk);
     const G = encryptSigned(pki, gamma, nu, sc.sk);
     const outgoing: Outgoing[] = [{ kind: 'broadcast', payload: { K: modHex(K, Ni * Ni, 'K'), G: modHex(G, Ni * Ni, 'G') } }];
-    for (const j of sc.others) {
-      const statement = { N0: Ni, K, rp: sc.rp.get(j)! };
-      const proof = provePiEnc(proofBinding(ctx.session, 'presign/enc', ctx.self, j), statement, { k, rho, factors: { p: sc.sk.p, q: sc.sk.q } }, ctx.rng);
-      outgoing.push({ kind: 'p2p', to: j, payload: { psi0: encodePiEncProof(statement, proof) as unknown as Json } });
-    }
+    const encJobs = sc.others.map(
+      (j): Extract<ZkProveJob, { kind: 'pienc' }> => ({
+        kind: 'pienc',
+        binding: proofBinding(ctx.session, 'presign/enc', ctx.self, j),
+        statement: { N0: Ni, K, rp: sc.rp.get(j)! },
+        witness: { k, rho, factors: { p: sc.sk.p, q: sc.sk.q } },
+      }),
+    );
+    const proofs = await proveWith(ctx.deps.prover, ctx.rng, encJobs);
+    sc.others.forEach((j, n) => {
+      outgoing.push({ kind: 'p2p', to: j, payload: { psi0: encodePiEncProof(encJobs[n]!.statement, proofs[n]!) as unknown as Json } });
+    });
     const state: PresignState = {
       signers: [...sc.signers],
       k: big(k),
@@ -149,6 +157,11 @@ export interface CggmpPresignOptions {
   readonly auth: PartyAuth;
   /** Where received proofs are verified (default: this thread). */
   readonly verifier?: ZkVerifier;
+  /**
+   * Where this party's own proofs are made (default: this thread); `poolProver(pool)` moves
+   * them, witnesses included, to the same-process worker pool so the caller's thread stays free.
+   */
+  readonly prover?: ZkProver;
   readonly rng?: RandomSource;
 }
 
@@ -164,7 +177,7 @@ export function createCggmpPresignSession(opts: CggmpPresignOptions): Session<Pr
     self: opts.keyShare.core.index,
     parties: partyList(opts.request.signers, 'request.signers', 2),
     auth: opts.auth,
-    deps: { keyShare: opts.keyShare, request: opts.request, ...(opts.verifier ? { verifier: opts.verifier } : {}) },
+    deps: { keyShare: opts.keyShare, request: opts.request, ...(opts.verifier ? { verifier: opts.verifier } : {}), ...(opts.prover ? { prover: opts.prover } : {}) },
     ...(opts.rng ? { rng: opts.rng } : {}),
   });
 }
@@ -175,11 +188,11 @@ export function createCggmpPresignSession(opts: CggmpPresignOptions): Session<Pr
  */
 export function restoreCggmpPresignSession(
   snapshot: string,
-  opts: { keyShare: CggmpKeyShare; auth: PartyAuth; verifier?: ZkVerifier; rng?: RandomSource },
+  opts: { keyShare: CggmpKeyShare; auth: PartyAuth; verifier?: ZkVerifier; prover?: ZkProver; rng?: RandomSource },
 ): Session<PresignState, PresignOutput, PresignDeps> {
   return restoreSession(cggmpPresignProtocol, snapshot, {
     auth: opts.auth,
-    deps: { keyShare: opts.keyShare, ...(opts.verifier ? { verifier: opts.verifier } : {}) },
+    deps: { keyShare: opts.keyShare, ...(opts.verifier ? { verifier: opts.verifier } : {}), ...(opts.prover ? { prover: opts.prover } : {}) },
     ...(opts.rng ? { rng: opts.rng } : {}),
   });
 }

@@ -13,15 +13,17 @@
  */
 import { mulScalar, add } from '@tessera/crypto/paillier';
 import { randomZnStar } from '@tessera/crypto/rng';
-import { encodePiAffGProof, provePiAffG } from '@tessera/crypto/zk/piaffg';
-import { encodePiLogStarProof, provePiLogStar } from '@tessera/crypto/zk/pilogstar';
+import { encodePiAffGProof, type PiAffGProof } from '@tessera/crypto/zk/piaffg';
+import { encodePiLogStarProof, type PiLogStarProof } from '@tessera/crypto/zk/pilogstar';
+import type { ZkProveJob } from '@tessera/crypto/zk/prove-dispatch';
 import { CGGMP21_PARAMS } from '@tessera/crypto/zk/params';
 import { invert } from '@tessera/crypto/modular';
 import type { Json } from '../../engine/codec.ts';
+import { InternalError } from '../../engine/errors.ts';
 import type { PartyIndex } from '../../engine/ids.ts';
 import type { Expectation, Outgoing, RoundSpec } from '../../engine/protocol.ts';
 import { CURVE_ORDER, GROUP, mulBase, pointBytes, pointJson } from '../curve.ts';
-import { modHex, proofBinding, signedBig, unbig, verifyOrBlame, type BlameJob } from '../wire.ts';
+import { modHex, proofBinding, proveWith, signedBig, unbig, verifyOrBlame, type BlameJob } from '../wire.ts';
 import { encryptSigned, invertSecret, sampleSignedBits, readEncProof, readRound1, signerContext, type PresignDeps, type PresignOutput, type PresignState } from './types.ts';
 
 /** Round 1: Kⱼ, Gⱼ (echo) and Π^enc; then the MtA messages. @throws {ProtocolAbort} (`invalid-proof`) from finalize. */
@@ -71,6 +73,10 @@ export const round1: RoundSpec<PresignState, PresignOutput, PresignDeps> = {
     const outgoing: Outgoing[] = [{ kind: 'broadcast', payload: { Gamma: pointJson(Gamma) } }];
     const betas: [number, string, string][] = [];
     const sent: [number, string, string][] = [];
+    // Every proof of this round goes to the prover in ONE call (a pool spreads them over its
+    // workers); the messages are assembled once they are back.
+    const proveJobs: ZkProveJob[] = [];
+    const pending: { j: PartyIndex; Nj: bigint; g: { beta: bigint; D: bigint; F: bigint; job: number }; h: { beta: bigint; D: bigint; F: bigint; job: number }; log: number }[] = [];
     for (const { j, K: Kj } of received) {
       const pkj = sc.pk.get(j)!;
       const Nj = pkj.n;
@@ -82,13 +88,34 @@ export const round1: RoundSpec<PresignState, PresignOutput, PresignDeps> = {
         const D = add(pkj, mulScalar(pkj, Kj, x, scalarBits), encryptSigned(pkj, -beta, s));
         const F = encryptSigned(pki, beta, r, sc.sk);
         const statement = { N0: Nj, N1: Ni, C: Kj, D, Y: invert(F, Ni * Ni), X, rp: rpj };
-        const proof = provePiAffG(GROUP, proofBinding(ctx.session, tag, self, j), statement, { x, y: -beta, rho: s, rhoY: invertSecret(r, Ni, ctx.rng), factorsN1: own }, ctx.rng);
-        return { beta, D, F, proof: encodePiAffGProof(GROUP, statement, proof) as unknown as Json };
+        proveJobs.push({
+          kind: 'piaffg',
+          group: 'secp256k1',
+          binding: proofBinding(ctx.session, tag, self, j),
+          statement,
+          witness: { x, y: -beta, rho: s, rhoY: invertSecret(r, Ni, ctx.rng), factorsN1: own },
+        });
+        return { beta, D, F, job: proveJobs.length - 1 };
       };
       const g = mta(gamma, pointBytes(Gamma), 'presign/affg-gamma');
       const h = mta(sc.w, pointBytes(Wi), 'presign/affg-x');
-      const logStatement = { N0: Ni, C: Gi, X: pointBytes(Gamma), rp: rpj };
-      const psiPrime = provePiLogStar(GROUP, proofBinding(ctx.session, 'presign/log-gamma', self, j), logStatement, { x: gamma, rho: nu, factors: own }, ctx.rng);
+      proveJobs.push({
+        kind: 'pilogstar',
+        group: 'secp256k1',
+        binding: proofBinding(ctx.session, 'presign/log-gamma', self, j),
+        statement: { N0: Ni, C: Gi, X: pointBytes(Gamma), rp: rpj },
+        witness: { x: gamma, rho: nu, factors: own },
+      });
+      pending.push({ j, Nj, g, h, log: proveJobs.length - 1 });
+    }
+    const proofs = await proveWith(ctx.deps.prover, ctx.rng, proveJobs);
+    const encoded = (n: number): Json => {
+      const job = proveJobs[n]!;
+      if (job.kind === 'piaffg') return encodePiAffGProof(GROUP, job.statement, proofs[n] as PiAffGProof) as unknown as Json;
+      if (job.kind === 'pilogstar') return encodePiLogStarProof(GROUP, job.statement, proofs[n] as PiLogStarProof) as unknown as Json;
+      throw new InternalError('unexpected proof kind');
+    };
+    for (const { j, Nj, g, h, log } of pending) {
       betas.push([j, signedBig(g.beta), signedBig(h.beta)]);
       sent.push([j, modHex(g.F, Ni * Ni, 'F'), modHex(h.F, Ni * Ni, 'Fhat')]);
       outgoing.push({
@@ -99,9 +126,9 @@ export const round1: RoundSpec<PresignState, PresignOutput, PresignDeps> = {
           F: modHex(g.F, Ni * Ni, 'F'),
           Dhat: modHex(h.D, Nj * Nj, 'Dhat'),
           Fhat: modHex(h.F, Ni * Ni, 'Fhat'),
-          psi: g.proof,
-          psiHat: h.proof,
-          psiPrime: encodePiLogStarProof(GROUP, logStatement, psiPrime) as unknown as Json,
+          psi: encoded(g.job),
+          psiHat: encoded(h.job),
+          psiPrime: encoded(log),
         },
       });
     }

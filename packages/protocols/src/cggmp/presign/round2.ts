@@ -11,13 +11,14 @@
  * @module
  */
 import { invert } from '@tessera/crypto/modular';
-import { encodePiLogStarProof, provePiLogStar } from '@tessera/crypto/zk/pilogstar';
+import { encodePiLogStarProof } from '@tessera/crypto/zk/pilogstar';
+import type { ZkProveJob } from '@tessera/crypto/zk/prove-dispatch';
 import type { Json } from '../../engine/codec.ts';
 import { InternalError } from '../../engine/errors.ts';
 import type { PartyIndex } from '../../engine/ids.ts';
 import type { Expectation, Outgoing, RoundSpec } from '../../engine/protocol.ts';
 import { Fn, GROUP, Point, mulSecret, pointBytes, pointJson, scalarJson } from '../curve.ts';
-import { proofBinding, unbig, verifyOrBlame, type BlameJob } from '../wire.ts';
+import { proofBinding, proveWith, unbig, verifyOrBlame, type BlameJob } from '../wire.ts';
 import { decryptCentred, readGamma, readRound2, signerContext, type PresignDeps, type PresignOutput, type PresignState } from './types.ts';
 
 /** Round 2: Γⱼ and the MtA messages with their proofs. @throws {ProtocolAbort} (`invalid-proof`) from finalize. */
@@ -95,11 +96,19 @@ export const round2: RoundSpec<PresignState, PresignOutput, PresignDeps> = {
     const Delta = mulSecret(Gamma, k);
     const S = mulSecret(Gamma, chi);
     const outgoing: Outgoing[] = [{ kind: 'broadcast', payload: { delta: scalarJson(delta), Delta: pointJson(Delta), S: pointJson(S) } }];
-    for (const j of sc.others) {
-      const statement = { N0: Ni, C: Ki, X: pointBytes(Delta), g: pointBytes(Gamma), rp: sc.rp.get(j)! };
-      const proof = provePiLogStar(GROUP, proofBinding(ctx.session, 'presign/log-delta', self, j), statement, { x: k, rho, factors: { p: sc.sk.p, q: sc.sk.q } }, ctx.rng);
-      outgoing.push({ kind: 'p2p', to: j, payload: { psi: encodePiLogStarProof(GROUP, statement, proof) as unknown as Json } });
-    }
+    const logJobs = sc.others.map(
+      (j): Extract<ZkProveJob, { kind: 'pilogstar' }> => ({
+        kind: 'pilogstar',
+        group: 'secp256k1',
+        binding: proofBinding(ctx.session, 'presign/log-delta', self, j),
+        statement: { N0: Ni, C: Ki, X: pointBytes(Delta), g: pointBytes(Gamma), rp: sc.rp.get(j)! },
+        witness: { x: k, rho, factors: { p: sc.sk.p, q: sc.sk.q } },
+      }),
+    );
+    const proofs = await proveWith(ctx.deps.prover, ctx.rng, logJobs);
+    sc.others.forEach((j, n) => {
+      outgoing.push({ kind: 'p2p', to: j, payload: { psi: encodePiLogStarProof(GROUP, logJobs[n]!.statement, proofs[n]!) as unknown as Json } });
+    });
     return {
       next: 3,
       state: {

@@ -79,7 +79,7 @@ export const round3: RoundSpec<PresignState, PresignOutput, PresignDeps> = {
       // Fig. 7 output, step 2: identify who announced a δⱼ its ciphertexts do not support.
       if (state.mta === undefined || state.sent === undefined || state.GammaSelf === undefined)
         throw new ProtocolAbort('invalid-share', [], evidence, 'presigning aborted: δ·G ≠ Σ Δⱼ (no culprit: session restored from a snapshot without the MtA values the blame round needs)');
-      const { payload, provable } = deltaBlamePayload(state, sc, ctx);
+      const { payload, provable } = await deltaBlamePayload(state, sc, ctx);
       return {
         next: DELTA_BLAME_ROUND,
         state: {
@@ -94,7 +94,7 @@ export const round3: RoundSpec<PresignState, PresignOutput, PresignDeps> = {
       // Fig. 8's identification, moved to presigning: prove χᵢ through a test share τᵢ.
       if (state.mta === undefined || state.sent === undefined)
         throw new ProtocolAbort('invalid-share', [], evidence, 'presigning aborted: Σ Ŝⱼ ≠ δ·X (no culprit: session restored from a snapshot without the MtA values the blame round needs)');
-      const { payload, provable } = chiBlamePayload(state, sc, ctx);
+      const { payload, provable } = await chiBlamePayload(state, sc, ctx);
       return {
         next: CHI_BLAME_ROUND,
         state: {

@@ -25,7 +25,7 @@ import { expectObject, type Json } from '../../engine/codec.ts';
 import { partyList, type PartyIndex } from '../../engine/ids.ts';
 import { Fn, GROUP, lagrangeAtZero, parsePoint, readPoint, readScalar, type CurvePoint } from '../curve.ts';
 import { publicSharePoint, type CggmpKeyShare, type PartyAux } from '../keyshare.ts';
-import { readCiphertext, type ZkVerifier } from '../wire.ts';
+import { readCiphertext, type ZkProver, type ZkVerifier } from '../wire.ts';
 import type { Presignature } from './presignature.ts';
 
 /** Protocol id of CGGMP21 presigning. */
@@ -44,6 +44,8 @@ export interface PresignDeps {
   readonly request?: PresignRequest;
   /** Verifies received proofs (default: in this thread). */
   readonly verifier?: ZkVerifier;
+  /** Makes this party's proofs (Π^enc, Π^aff-g, Π^log*, blame proofs; default: in this thread). */
+  readonly prover?: ZkProver;
 }
 
 /**
