@@ -189,6 +189,7 @@ export function createCggmpDriver(opts: CggmpDriverOptions = {}): SchemeDriver {
           else if (e.type === 'finished' && e.status === 'done' && phases.indexOf(ph) === phases.length - 1) ctx.progress({ round: rounds, rounds, fraction: 1 });
         },
         ...(pool && opts.verifyOnPool !== false ? { verifier: poolVerifier(pool) } : {}),
+        ...(pool ? { pool } : {}),
       };
       return await body(base, pool);
     } finally {
