@@ -6,12 +6,16 @@
  * invitation; the signature verifies with noble and OpenSSL and is the same on both sides, and
  * it is audited and kept. Negative: a co-signer key that is not hex / not an Ed25519 point /
  * of small order / this device's own is refused naming `cosignerKey`; an invitation altered
- * after the wallet signed it (another message, another threshold) is refused by the Node party.
+ * after the wallet signed it (another message, another session id) is refused by the Node party.
+ * A key generation stopped by a lock continues after unlock (`resume`), and a Keccak-256
+ * (Ethereum) signing verifies over the Keccak digest.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { secp256k1 } from '@noble/curves/secp256k1.js';
+import { keccak_256 } from '@noble/hashes/sha3.js';
 import { bytesToHex, hexToBytes } from '@tessera/crypto/bytes';
 import { generateIdentity } from '@tessera/transport/identity';
 import { parseInvitation } from '@tessera/transport/invitation';
@@ -155,6 +159,54 @@ describe('wallet core: server co-signer (browser wallet + tessera party, 2-of-2 
       const again = await cs.resume(sView.id);
       expect((await again.done).signature).toBe(sView.signature);
       await expectBadInput(() => cs.sign(account.id, new Uint8Array(0)), 'message');
+    } finally {
+      await closeAll([c]);
+    }
+  }, 120_000);
+
+  it('a key generation stopped by a lock resumes after unlock; a Keccak-256 signing verifies over the Keccak digest', async () => {
+    const pairs = fixturePrimes();
+    const c: TestCore = await testCore(signal, 'cosigner-resume', { schemes: [fixtureDriver([pairs[0]!])] });
+    const node = generateIdentity();
+    const stateDir = join(dir, 'state-resume');
+    try {
+      await c.core.createVault({ passphrase: PASS });
+      const first = await c.core.cosigner!.createAccount({ label: 'resumed 2PC', cosignerKey: bytesToHex(node.publicKey) });
+      const id = first.id;
+      await c.core.lock();
+      const stopped = await first.done.then(
+        () => undefined,
+        (e: unknown) => e as WalletError,
+      );
+      expect(stopped?.code).toBe('locked');
+      await expect(c.core.cosigner!.ceremonies()).rejects.toMatchObject({ code: 'locked' });
+      await c.core.unlockWithPassphrase(PASS);
+      const cs = c.core.cosigner!;
+      expect((await cs.ceremonies()).map((v) => [v.id, v.stage])).toEqual([[id, 'running']]);
+      const again = await cs.resume(id);
+      expect(await cs.resume(id)).toBe(again);
+      const [nodeKg, view] = await Promise.all([
+        runNodeParty({ signal: signal.url, identity: node, invitation: again.view().invitation, stateDir, transport: 'mailbox', keepRtc: true, primeSource: async () => pairs[1]!, timeoutMs: 60_000 }),
+        again.done,
+      ]);
+      if (nodeKg.ceremony !== 'cggmp-keygen') throw new Error('expected a keygen result');
+      expect(view).toMatchObject({ stage: 'done', accountId: id, groupKey: bytesToHex(nodeKg.result.keyShare.core.publicKey) });
+      await expect(cs.resume('00'.repeat(32))).rejects.toMatchObject({ code: 'unknown-request', field: 'id' });
+
+      const message = new TextEncoder().encode('transfer 1 ETH');
+      const sg = await cs.sign(id, message, { hash: 'keccak256' });
+      expect(sg.view()).toMatchObject({ hash: 'keccak256', digest: bytesToHex(keccak_256(message)) });
+      expect(sg.view().message!.signedAs).toContain('Keccak-256');
+      const [nodeSig, sView] = await Promise.all([
+        runNodeParty({ signal: signal.url, identity: node, invitation: sg.view().invitation, stateDir, cggmpKeyShare: nodeKg.result.keyShare, transport: 'mailbox', keepRtc: true, timeoutMs: 60_000 }),
+        sg.done,
+      ]);
+      if (nodeSig.ceremony !== 'cggmp-sign') throw new Error('expected a signing result');
+      expect(sView).toMatchObject({ stage: 'done', verified: true });
+      const sig = hexToBytes(sView.signature!);
+      expect(secp256k1.verify(sig.subarray(0, 64), keccak_256(message), hexToBytes(view.groupKey!), { prehash: false, lowS: true, format: 'compact' })).toBe(true);
+      expect(nobleVerify(view.groupKey!, message, sig)).toBe(false); // not the SHA-256 digest
+      await expectBadInput(() => cs.sign(id, message, { hash: 'md5' as never }), 'opts.hash');
     } finally {
       await closeAll([c]);
     }
