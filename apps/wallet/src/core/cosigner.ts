@@ -145,7 +145,8 @@ export interface CosignerControl {
   ceremonies(accountId?: string): Promise<CosignerCeremonyView[]>;
   /**
    * The handle of a ceremony: the running one, or a stored unfinished one started again (its
-   * records in the vault let it continue where it stopped); a finished one's final state.
+   * records in the vault let it continue where it stopped; also one that failed because the
+   * signal server was unreachable); a finished or aborted one's final state.
    * @throws {WalletError} `unknown-request` (no such ceremony), `locked`.
    */
   resume(id: string): Promise<CosignerHandle>;
@@ -507,8 +508,9 @@ export function createCosigner(host: { runtime(): CosignerRuntime | undefined })
       if (have) return have;
       const rec = typeof id === 'string' && /^[0-9a-f]{64}$/.test(id) ? await load(r.ctx, id) : undefined;
       if (!rec) throw new WalletError('unknown-request', 'no such co-signer ceremony', { field: 'id' });
-      if (rec.stage === 'failed' && rec.kind === 'sign') {
-        // a failed signing is not started again (its presignature may be spent): sign anew
+      if (rec.stage === 'failed' && rec.error?.code !== 'transport') {
+        // an aborted session never runs again (its runner record says so, and a signing's
+        // presignature may be spent): create the account or the signing anew
         const v = viewOf(r.ctx, rec, undefined);
         const done = Promise.reject(new WalletError(rec.error?.code ?? 'internal', rec.error?.message ?? 'the signing failed', { field: 'id' }));
         done.catch(() => undefined);

@@ -144,7 +144,7 @@ export function cosignerScreen(ctx: AppContext, route: Route): Screen {
     replaceChildren(
       list,
       shown.length
-        ? shown.map((v) => ceremonyCard(v, urls, (v.stage === 'failed' && v.kind === 'keygen') || (v.stage === 'running' && !handles.has(v.id)) ? () => follow(v.id) : undefined))
+        ? shown.map((v) => ceremonyCard(v, urls, (v.stage === 'failed' && v.error?.code === 'transport') || (v.stage === 'running' && !handles.has(v.id)) ? () => follow(v.id) : undefined))
         : h('p', { class: 'muted', testid: 'cosigner-empty' }, accountId ? 'No signatures with the co-signer yet.' : 'No co-signer accounts created on this device yet.'),
     );
   };
