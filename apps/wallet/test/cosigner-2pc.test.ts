@@ -8,7 +8,8 @@
  * of small order / this device's own is refused naming `cosignerKey`; an invitation altered
  * after the wallet signed it (another message, another session id) is refused by the Node party.
  * A key generation stopped by a lock continues after unlock (`resume`), and a Keccak-256
- * (Ethereum) signing verifies over the Keccak digest.
+ * (Ethereum) signing verifies over the Keccak digest. A co-signer that never joins ends the key
+ * generation with a timeout naming party 2; that failure is final (resume does not rerun it).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -211,4 +212,28 @@ describe('wallet core: server co-signer (browser wallet + tessera party, 2-of-2 
       await closeAll([c]);
     }
   }, 120_000);
+
+  it('a co-signer that never joins: the key generation times out naming party 2, and stays failed', async () => {
+    const pairs = fixturePrimes();
+    const c: TestCore = await testCore(signal, 'cosigner-silent', { schemes: [fixtureDriver([pairs[0]!])], timeoutMs: 2000 });
+    try {
+      await c.core.createVault({ passphrase: PASS });
+      const cs = c.core.cosigner!;
+      const h = await cs.createAccount({ label: 'silent', cosignerKey: bytesToHex(generateIdentity().publicKey) });
+      const err = await h.done.then(
+        () => undefined,
+        (e: unknown) => e as WalletError,
+      );
+      expect(err?.code).toBe('protocol-abort');
+      expect(err?.culprit).toBe(2);
+      expect(h.view()).toMatchObject({ stage: 'failed', error: { code: 'protocol-abort', culprit: 2 } });
+      expect(c.events.some((e) => e.type === 'error' && e.context === h.id && e.error.culprit === 2)).toBe(true);
+      const again = await cs.resume(h.id);
+      await expect(again.done).rejects.toMatchObject({ code: 'protocol-abort' });
+      expect(again.view().stage).toBe('failed');
+      expect(await c.core.accounts()).toEqual([]);
+    } finally {
+      await closeAll([c]);
+    }
+  }, 60_000);
 });
