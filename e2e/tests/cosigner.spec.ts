@@ -3,8 +3,8 @@
  * (`node --import tsx apps/cli/src/main.ts party …`) against the e2e signal server. The user
  * pastes the co-signer's identity key (made with `tessera party --new-identity`), the wallet
  * shows the signed cggmp-keygen invitation and the command; the test saves the invitation to a
- * file and runs the party with it (fixture safe primes via --primes-file; the browser searches
- * its own primes in its worker pool). Both end with the same group key; then "Sign with
+ * file, reloads the tab (the unlocked wallet continues the ceremony) and runs the party with it
+ * (fixture safe primes via --primes-file; the browser searches its own primes in its worker pool). Both end with the same group key; then "Sign with
  * co-signer" → the cggmp-sign invitation → the party signs with its share → the wallet shows
  * the verified signature, which the test verifies with noble and compares with the party's
  * own output. A tampered invitation (message changed after signing) is refused by the party.
@@ -18,7 +18,7 @@ import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, hexToBytes } from '@noble/curves/utils.js';
 import { expect, test } from '../support/fixtures.ts';
-import { createVault } from '../support/wallet.ts';
+import { createVault, unlockWithPasskey } from '../support/wallet.ts';
 
 test.setTimeout(420_000);
 
@@ -94,6 +94,12 @@ test('a browser wallet and a tessera party co-signer create a 2-of-2 ECDSA accou
     await shot(page, 'cosigner-invitation');
     const kgFile = join(dir, 'keygen.json');
     await writeFile(kgFile, invitation);
+    // a reload while the wallet waits for the co-signer: once unlocked, the screen continues the ceremony
+    await page.reload();
+    await unlockWithPasskey(page);
+    await expect(page.getByTestId('screen-cosigner')).toBeVisible();
+    await expect(card).toHaveAttribute('data-stage', 'running');
+    await expect(card.getByTestId('cosigner-invitation')).toHaveValue(invitation);
 
     const started = Date.now();
     const kg = await tesseraParty(['--signal', signal, '--identity', identity, '--invitation', kgFile, '--state', state, '--share', share, '--primes-file', primes, '--json']);
@@ -107,8 +113,12 @@ test('a browser wallet and a tessera party co-signer create a 2-of-2 ECDSA accou
     expect(groupKey).toMatch(/^0[23][0-9a-f]{64}$/);
     await shot(page, 'cosigner-account-created');
 
-    // sign with the co-signer
-    await card.getByTestId('cosigner-sign-link').click();
+    // the account page: members this device + co-signer, and its "Sign with co-signer" button
+    await card.getByTestId('cosigner-account-link').click();
+    await expect(page.getByTestId('screen-account')).toBeVisible();
+    await expect(page.getByTestId('account-group-key')).toHaveText(groupKey);
+    await expect(page.getByTestId('member').filter({ hasText: 'co-signer' })).toHaveCount(1);
+    await page.getByTestId('account-cosigner-sign').click();
     await expect(page.getByTestId('screen-cosigner-sign')).toBeVisible();
     const text = 'co-signer: send 0.05 BTC to bc1qe2e';
     await page.getByTestId('cosigner-sign-message').fill(text);
