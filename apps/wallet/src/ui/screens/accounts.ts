@@ -246,9 +246,19 @@ export function accountScreen(ctx: AppContext, route: Route): Screen {
       return;
     }
     const a = account;
+    // A server co-signer never reads the group room: its account signs through invitations
+    // handed to `tessera party` (screens/cosigner.ts), not through requests and approvals.
+    const cosigned = ctx.core.cosigner?.isCosignerAccount(a) === true;
+    const cosignerNote = h(
+      'div',
+      { class: 'card', testid: 'cosigner-account-note' },
+      h('h2', {}, 'Signing'),
+      h('p', {}, 'This account is shared with a server co-signer. Each signature is a ceremony you start here and the co-signer joins with the invitation you hand it; there are no approvals to collect.'),
+      h('a', { class: 'button primary', href: `#/cosigner/${encodeURIComponent(a.id)}` }, 'Sign with co-signer'),
+    );
     replaceChildren(
       el,
-      screenHead(a.label, `${a.threshold} of ${a.parties} · ${schemeName(a.scheme, a.suite)} · created ${formatTime(a.createdAt)}`, h('a', { class: 'button', href: '#/refresh', testid: 'account-refresh' }, 'Refresh shares'), ctx.core.cosigner?.isCosignerAccount(a) ? h('a', { class: 'button primary', href: `#/cosigner/${encodeURIComponent(a.id)}`, testid: 'account-cosigner-sign' }, 'Sign with co-signer') : null),
+      screenHead(a.label, `${a.threshold} of ${a.parties} · ${schemeName(a.scheme, a.suite)} · created ${formatTime(a.createdAt)}`, cosigned ? null : h('a', { class: 'button', href: '#/refresh', testid: 'account-refresh' }, 'Refresh shares'), cosigned ? h('a', { class: 'button primary', href: `#/cosigner/${encodeURIComponent(a.id)}`, testid: 'account-cosigner-sign' }, 'Sign with co-signer') : null),
       h(
         'div',
         { class: 'card' },
@@ -265,9 +275,9 @@ export function accountScreen(ctx: AppContext, route: Route): Screen {
         ),
       ),
       h('div', { class: 'card' }, h('h2', {}, 'Members'), h('p', { class: 'small muted' }, 'Compare fingerprints with your co-signers over another channel.'), membersBox),
-      form,
-      h('h2', {}, 'Requests'),
-      requestsBox,
+      cosigned ? cosignerNote : form,
+      cosigned ? null : h('h2', {}, 'Requests'),
+      cosigned ? null : requestsBox,
     );
     renderMembers();
     updatePreview();
