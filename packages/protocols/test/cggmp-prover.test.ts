@@ -5,17 +5,20 @@
  * peer) and an ECDSA signature that verifies under @noble/curves and OpenSSL; a pool prover
  * party and an in-thread party interoperate. Negative: a prover whose Π^enc is tampered gets
  * its party named by the peer; a prover that answers with the wrong number of proofs fails
- * the party's own round (the peer sees only silence); a pool that cannot prove is refused.
+ * the party's own round (the peer sees only silence); a pool that cannot prove is refused. The
+ * own-prime re-check (`checkPrimesYielding`) yields between its safe-prime tests and names a
+ * non-safe factor.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { createWorkerPool } from '@tessera/crypto/pool';
-import { FieldTypeError } from '@tessera/crypto/errors';
+import { CryptoError, FieldTypeError } from '@tessera/crypto/errors';
+import { generatePrime } from '@tessera/crypto/primes';
 import type { ZkProveJob } from '@tessera/crypto/zk/prove-dispatch';
 import type { PiEncProof } from '@tessera/crypto/zk/pienc';
 import { newSessionId, partyRange, type PartyIndex } from '../src/engine/ids.ts';
 import { createIdentities, runSimulation } from '../src/engine/simulator.ts';
 import { createCggmpAuxSession } from '../src/cggmp/aux/index.ts';
-import { fixedPrimeSource } from '../src/cggmp/prime-source.ts';
+import { checkPrimesYielding, fixedPrimeSource } from '../src/cggmp/prime-source.ts';
 import { createCggmpPresignSession } from '../src/cggmp/presign/index.ts';
 import { validateKeyShare, type CggmpKeyShare } from '../src/cggmp/keyshare.ts';
 import { poolProver, poolVerifier, type ZkProver } from '../src/cggmp/wire.ts';
@@ -105,5 +108,21 @@ describe('CGGMP21 with proofs made on the worker pool', () => {
     // the peer only sees silence from party 1 (never a bad proof)
     expect((peer.error as { reason?: unknown } | undefined)?.reason).not.toBe('invalid-proof');
     expect(() => poolProver({} as never)).toThrow(FieldTypeError);
+  });
+
+  it('the own-prime check lets the event loop run between the safe-prime tests and still refuses a non-safe factor, naming it', async () => {
+    const { p, q } = taurusPrimePairs()[0]!;
+    let yields = 0;
+    const count = async () => {
+      yields++;
+    };
+    expect(await checkPrimesYielding({ p, q }, count)).toEqual({ p, q });
+    expect(yields).toBe(2);
+    const blum = await generatePrime({ bits: 1024, kind: 'blum', rng: seeded('prover non-safe prime') });
+    const e1 = await checkPrimesYielding({ p: blum, q }, count).catch((e: unknown) => e);
+    const e2 = await checkPrimesYielding({ p, q: blum }, count).catch((e: unknown) => e);
+    expect(e1).toBeInstanceOf(CryptoError);
+    expect((e1 as CryptoError).field).toBe('primes.p');
+    expect((e2 as CryptoError).field).toBe('primes.q');
   });
 });

@@ -45,6 +45,20 @@ export function checkPrimes(pair: PaillierPrimes, opts: { checkSafety?: boolean 
 }
 
 /**
+ * {@link checkPrimes} with the event loop let run between the checks (each safe-prime test of a
+ * 1024-bit factor is tens of milliseconds), so a UI thread never blocks for the whole check.
+ * @throws as {@link checkPrimes}.
+ */
+export async function checkPrimesYielding(pair: PaillierPrimes, yieldNow: () => Promise<void>): Promise<PaillierPrimes> {
+  const { p, q } = checkPrimes(pair, { checkSafety: false });
+  await yieldNow();
+  if (!isSafePrime(p)) throw new CryptoError('not a safe prime', 'primes.p');
+  await yieldNow();
+  if (!isSafePrime(q)) throw new CryptoError('not a safe prime', 'primes.q');
+  return { p, q };
+}
+
+/**
  * A source that searches two safe primes of `bits` bits with a worker pool.
  * @throws {FieldRangeError} if bits < 1024.
  * @example

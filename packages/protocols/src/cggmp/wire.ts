@@ -157,6 +157,29 @@ export async function proveWith<const J extends readonly ZkProveJob[]>(
   return proofs as unknown as Out;
 }
 
+/**
+ * Lets the event loop run (UI events, timers, messages from workers) in the middle of a round's
+ * heavy arithmetic, so a round's work on the calling thread is cut into slices of one step each
+ * (e.g. one MtA encryption under a peer's key) instead of one long task. Uses `setImmediate`
+ * where it exists (Node), a `MessageChannel` message in browsers (no 4 ms timer clamping), else
+ * `setTimeout(0)`.
+ */
+export function yieldThread(): Promise<void> {
+  const g = globalThis as { setImmediate?: (f: () => void) => unknown; MessageChannel?: typeof MessageChannel };
+  if (g.setImmediate) return new Promise((resolve) => g.setImmediate!(resolve));
+  if (g.MessageChannel) {
+    return new Promise((resolve) => {
+      const ch = new g.MessageChannel!();
+      ch.port1.onmessage = () => {
+        ch.port1.close();
+        resolve();
+      };
+      ch.port2.postMessage(null);
+    });
+  }
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
 /** A proof to verify, with who made it and which message carried it. */
 export interface BlameJob {
   readonly job: ZkVerifyJob;

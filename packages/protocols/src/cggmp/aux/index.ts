@@ -18,8 +18,8 @@ import { expectArray, expectHex, expectObject, hex, type Json } from '../../engi
 import { partyIndex, type PartyIndex, type SessionId } from '../../engine/ids.ts';
 import type { ProtocolSpec } from '../../engine/protocol.ts';
 import { createSession, restoreSession, type Session } from '../../engine/session.ts';
-import { checkPrimes, type PrimeSource } from '../prime-source.ts';
-import { big, proofBinding, proveWith, unbig, type ZkProver, type ZkVerifier } from '../wire.ts';
+import { checkPrimesYielding, type PrimeSource } from '../prime-source.ts';
+import { big, proofBinding, proveWith, unbig, yieldThread, type ZkProver, type ZkVerifier } from '../wire.ts';
 import { round1 } from './round1.ts';
 import { round2 } from './round2.ts';
 import { round3 } from './round3.ts';
@@ -75,7 +75,7 @@ export const cggmpAuxProtocol: ProtocolSpec<AuxState, AuxOutput, AuxDeps> = {
   version: 1,
   async init(ctx) {
     if (!ctx.deps.primeSource) throw new FieldTypeError('deps.primeSource', 'a new aux-info session needs a prime source');
-    const { p, q } = checkPrimes(await ctx.deps.primeSource());
+    const { p, q } = await checkPrimesYielding(await ctx.deps.primeSource(), yieldThread);
     const d = await auxDecommitWith(ctx.session, ctx.self, p, q, ctx.rng, ctx.deps.prover);
     const state: AuxState = { p: big(p), q: big(q), decommit: auxDecommitJson(d), commitments: [], decommits: [], rho: null };
     return { next: 1, state, outgoing: [{ kind: 'broadcast', payload: { V: hex(auxCommitmentOf(ctx, ctx.self, d)) } }] };

@@ -23,7 +23,7 @@ import { InternalError } from '../../engine/errors.ts';
 import type { PartyIndex } from '../../engine/ids.ts';
 import type { Expectation, Outgoing, RoundSpec } from '../../engine/protocol.ts';
 import { CURVE_ORDER, GROUP, mulBase, pointBytes, pointJson } from '../curve.ts';
-import { modHex, proofBinding, proveWith, signedBig, unbig, verifyOrBlame, type BlameJob } from '../wire.ts';
+import { modHex, proofBinding, proveWith, signedBig, unbig, verifyOrBlame, yieldThread, type BlameJob } from '../wire.ts';
 import { encryptSigned, invertSecret, sampleSignedBits, readEncProof, readRound1, signerContext, type PresignDeps, type PresignOutput, type PresignState } from './types.ts';
 
 /** Round 1: Kⱼ, Gⱼ (echo) and Π^enc; then the MtA messages. @throws {ProtocolAbort} (`invalid-proof`) from finalize. */
@@ -97,7 +97,10 @@ export const round1: RoundSpec<PresignState, PresignOutput, PresignDeps> = {
         });
         return { beta, D, F, job: proveJobs.length - 1 };
       };
+      // one MtA (an encryption under j's key without CRT, tens of ms) per event-loop turn
+      await yieldThread();
       const g = mta(gamma, pointBytes(Gamma), 'presign/affg-gamma');
+      await yieldThread();
       const h = mta(sc.w, pointBytes(Wi), 'presign/affg-x');
       proveJobs.push({
         kind: 'pilogstar',

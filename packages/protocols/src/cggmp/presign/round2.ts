@@ -18,7 +18,7 @@ import { InternalError } from '../../engine/errors.ts';
 import type { PartyIndex } from '../../engine/ids.ts';
 import type { Expectation, Outgoing, RoundSpec } from '../../engine/protocol.ts';
 import { Fn, GROUP, Point, mulSecret, pointBytes, pointJson, scalarJson } from '../curve.ts';
-import { proofBinding, proveWith, unbig, verifyOrBlame, type BlameJob } from '../wire.ts';
+import { proofBinding, proveWith, unbig, verifyOrBlame, yieldThread, type BlameJob } from '../wire.ts';
 import { decryptCentred, readGamma, readRound2, signerContext, type PresignDeps, type PresignOutput, type PresignState } from './types.ts';
 
 /** Round 2: Γⱼ and the MtA messages with their proofs. @throws {ProtocolAbort} (`invalid-proof`) from finalize. */
@@ -89,6 +89,7 @@ export const round2: RoundSpec<PresignState, PresignOutput, PresignDeps> = {
     let delta = Fn.mul(gamma, k);
     let chi = Fn.mul(sc.w, k);
     for (const [j, { m }] of msgs) {
+      await yieldThread(); // two decryptions per event-loop turn
       const { beta, betaHat } = betas.get(j)!;
       delta = Fn.add(delta, Fn.create(decryptCentred(sc.sk, m.D) + beta));
       chi = Fn.add(chi, Fn.create(decryptCentred(sc.sk, m.Dhat) + betaHat));
