@@ -15,6 +15,8 @@ export type {
   PoolProgress,
   PrimeProgress,
   WorkerPool,
+  ZkProof,
+  ZkProveJob,
 } from './types.ts';
 
 /** Starts one prime Web Worker. */

@@ -27,6 +27,8 @@ export type {
   PoolProgress,
   PrimeProgress,
   WorkerPool,
+  ZkProof,
+  ZkProveJob,
 } from './types.ts';
 
 const ENTRY = new URL('./prime.worker.node.ts', import.meta.url);
