@@ -3,22 +3,26 @@
  * plus auxiliary information, whose safe-prime search runs in the browser's worker pool with a
  * progress bar), then sign; the test verifies the 65-byte r‖s‖v signature itself with noble's
  * `secp256k1.verify` (low-S, over the SHA-256 digest of the message) against the compressed
- * group key.
+ * group key. Main-thread long tasks (Long Tasks API, both pages) during key generation and
+ * during signing are attached as annotations (`ecdsa-keygen-longtask`, `ecdsa-sign-longtask`):
+ * measurements, not assertions.
  */
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { hexToBytes } from '@noble/curves/utils.js';
 import { expect, test } from '../support/fixtures.ts';
+import { describeLongTasks, installLongTaskRecorder, longTaskMark, longTasksSince } from '../support/long-tasks.ts';
 import { createSharedWallet, createVault, joinFromLink, openAccount, openInboxRequest, requestCard, requestSignature, waitForAccount } from '../support/wallet.ts';
 
 test.setTimeout(360_000);
 
 test('two contexts create a 2-of-2 ECDSA (CGGMP21) wallet and sign; the signature verifies', async ({ newParty, shot }, testInfo) => {
-  const alice = await newParty('alice');
-  const bob = await newParty('bob');
+  const alice = await newParty('alice', { beforeGoto: installLongTaskRecorder });
+  const bob = await newParty('bob', { beforeGoto: installLongTaskRecorder });
   await createVault(alice.page, { passkey: true });
   await createVault(bob.page, { passkey: true });
   const links = await createSharedWallet(alice.page, { label: 'ECDSA pair', suite: 'ecdsa', threshold: 2, parties: 2, memberLabel: 'Alice' });
+  const keygenMarks = await Promise.all([longTaskMark(alice.page), longTaskMark(bob.page)]);
   const started = Date.now();
   await joinFromLink(bob.page, links.get(2)!, 'Bob');
   await expect(alice.page.getByTestId('lobby-keygen-progress')).toBeVisible({ timeout: 60_000 });
@@ -28,6 +32,9 @@ test('two contexts create a 2-of-2 ECDSA (CGGMP21) wallet and sign; the signatur
   const [id] = await Promise.all([waitForAccount(alice.page, 300_000), waitForAccount(bob.page, 300_000)]);
   // measured: join → both accounts ready, including aux-info with the real safe-prime search
   testInfo.annotations.push({ type: 'ecdsa-keygen-ms', description: String(Date.now() - started) });
+  // main-thread long tasks from the join to both accounts ready (prime search and proofs on the pool)
+  const keygenTasks = [await longTasksSince(alice.page, keygenMarks[0]), await longTasksSince(bob.page, keygenMarks[1])];
+  testInfo.annotations.push({ type: 'ecdsa-keygen-longtask', description: `alice ${describeLongTasks(keygenTasks[0]!)}; bob ${describeLongTasks(keygenTasks[1]!)}` });
 
   const groupKey = await openAccount(alice.page, id);
   expect(groupKey).toMatch(/^0[23][0-9a-f]{64}$/);
@@ -40,6 +47,7 @@ test('two contexts create a 2-of-2 ECDSA (CGGMP21) wallet and sign; the signatur
   await bobCard.getByTestId('request-approve').click();
   const card = requestCard(alice.page, requestId);
   await expect(card.getByTestId('request-finalize')).toBeVisible({ timeout: 60_000 });
+  const signMarks = await Promise.all([longTaskMark(alice.page), longTaskMark(bob.page)]);
   const signStarted = Date.now();
   await card.getByTestId('request-finalize').click();
   await expect(card).toHaveAttribute('data-status', 'done', { timeout: 240_000 });
@@ -59,4 +67,7 @@ test('two contexts create a 2-of-2 ECDSA (CGGMP21) wallet and sign; the signatur
   await expect(bobDone).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
   await expect(bobDone.getByTestId('request-signature')).toHaveText(Buffer.from(sig).toString('hex'));
   await expect(bobDone.getByTestId('request-verified')).toHaveAttribute('data-verified', 'true');
+  // main-thread long tasks from finalize to the signature on both pages (presigning + signing)
+  const signTasks = [await longTasksSince(alice.page, signMarks[0]), await longTasksSince(bob.page, signMarks[1])];
+  testInfo.annotations.push({ type: 'ecdsa-sign-longtask', description: `alice ${describeLongTasks(signTasks[0]!)}; bob ${describeLongTasks(signTasks[1]!)}` });
 });

@@ -316,6 +316,21 @@ export interface CeremonyProgress {
 /** What a request asks for. */
 export type RequestKind = 'sign' | 'refresh';
 
+/**
+ * The digest an ECDSA (CGGMP21) signing is over: SHA-256 (default) or Keccak-256 (Ethereum)
+ * of the message bytes. FROST suites hash the message as their suite defines and take no choice.
+ */
+export type SigningHash = 'sha256' | 'keccak256';
+
+/** Options of {@link WalletCore.requestSignature}. */
+export interface RequestSignatureOptions {
+  /**
+   * Digest to sign (ECDSA accounts only; default `sha256`). A request without it means
+   * `sha256`, as requests from wallets that predate the choice do.
+   */
+  readonly hash?: SigningHash;
+}
+
 /** Lifecycle of a request. */
 export type RequestStatus =
   /** Collecting approvals. */
@@ -337,6 +352,10 @@ export interface MessagePreview {
   readonly length: number;
   /** SHA-256 of the message, hex: what users compare out of band. */
   readonly sha256: string;
+  /** ECDSA accounts: the digest the signature is over (`sha256` or `keccak256`). */
+  readonly hash?: SigningHash;
+  /** ECDSA accounts: that digest of the message, hex (what the ECDSA signature signs). */
+  readonly digest?: string;
   /**
    * How the suite signs it, e.g. `BIP340 Schnorr over the 32-byte message` or
    * `FROST(Ed25519, SHA-512) over the message bytes`.
@@ -566,9 +585,11 @@ export interface WalletCore {
   // requests
   /**
    * Posts a signing request to the account's group room (counts as the requester's approval).
-   * @throws {WalletError} `unknown-account`, `bad-input` (message), `locked`, `transport`.
+   * `opts.hash` chooses the ECDSA digest (`keccak256` for Ethereum; default `sha256`).
+   * @throws {WalletError} `unknown-account`, `bad-input` (message; `hash` unknown, or given
+   *   for an account whose scheme signs no chosen digest, e.g. FROST), `locked`, `transport`.
    */
-  requestSignature(accountId: string, message: Uint8Array, note?: string): Promise<RequestView>;
+  requestSignature(accountId: string, message: Uint8Array, note?: string, opts?: RequestSignatureOptions): Promise<RequestView>;
   /**
    * Posts a refresh request (all n must approve; new epoch, same group key).
    * @throws {WalletError} `unknown-account`, `locked`, `transport`.
@@ -671,12 +692,20 @@ export interface SchemeDriver {
   readonly protocols: { readonly keygen: string; readonly sign: string; readonly refresh?: string };
   /** Number of rounds of each ceremony (for progress). */
   readonly rounds: { readonly keygen: number; readonly sign: number; readonly refresh?: number };
+  /**
+   * Message digests a request may choose (ECDSA: `sha256`, `keccak256`). Absent: the scheme
+   * hashes as its suite defines and a request naming a `hash` is refused.
+   */
+  readonly hashes?: readonly SigningHash[];
   /** Runs the key generation and stores the share in the vault. */
   keygen(ctx: SchemeContext): Promise<SchemeKeygenResult>;
-  /** Signs `message` with the share `shareId` among `signers`; returns the signature bytes. */
-  sign(ctx: SchemeContext & { readonly shareId: string; readonly message: Uint8Array; readonly signers: readonly PartyIndex[] }): Promise<Uint8Array>;
-  /** Verifies a signature against the group key (public data). */
-  verify(suite: string, groupKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean;
+  /**
+   * Signs `message` with the share `shareId` among `signers` (over the digest `hash` for
+   * drivers with {@link hashes}); returns the signature bytes.
+   */
+  sign(ctx: SchemeContext & { readonly shareId: string; readonly message: Uint8Array; readonly signers: readonly PartyIndex[]; readonly hash?: SigningHash }): Promise<Uint8Array>;
+  /** Verifies a signature against the group key (public data), over the digest `hash` for drivers with {@link hashes}. */
+  verify(suite: string, groupKey: Uint8Array, message: Uint8Array, signature: Uint8Array, hash?: SigningHash): boolean;
   /** Refreshes the share among all parties (same group key); returns the new share id. */
   refresh?(ctx: SchemeContext & { readonly shareId: string }): Promise<{ readonly shareId: string }>;
 }

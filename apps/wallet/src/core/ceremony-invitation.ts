@@ -7,6 +7,8 @@
  * epoch }` — the message only by its SHA-256 (the signal server stores invitations in the
  * clear; the message itself travels encrypted in the request), the signer list equal to the
  * invited parties, and the key epoch: the current one for a signing, the next one for a refresh.
+ * An ECDSA signing over Keccak-256 adds `hash: "keccak256"` (absent: SHA-256, as in
+ * invitations of older wallets); every participant checks it equals the request's digest.
  * @module
  */
 import { sha256 } from '@noble/hashes/sha2.js';
@@ -53,7 +55,7 @@ export function createCeremonyInvitation(o: CreateCeremonyInvitation): Invitatio
     protocol,
     creator: o.identity,
     parties: o.signers.map((i) => [i, hexToBytes(a.members.find((m) => m.index === i)!.publicKey)] as const),
-    params: { ceremony: r.kind, scheme: a.scheme, suite: a.suite, groupKey: a.groupKey, account: a.id, request: r.id, signers: [...o.signers], messageHash: messageHash(r), epoch: r.kind === 'refresh' ? a.epoch + 1 : a.epoch },
+    params: { ceremony: r.kind, scheme: a.scheme, suite: a.suite, groupKey: a.groupKey, account: a.id, request: r.id, signers: [...o.signers], messageHash: messageHash(r), epoch: r.kind === 'refresh' ? a.epoch + 1 : a.epoch, ...(r.hash !== undefined ? { hash: r.hash } : {}) },
     ttlMs: CEREMONY_TTL_MS,
     now: o.now,
   });
@@ -76,7 +78,8 @@ export interface CheckCeremonyInvitation {
  * parameters.
  * @returns the invitation, its participants, and the key epoch it names.
  * @throws {WalletError} `bad-signature` (field `invitation.sig` / `invitation.creator`),
- *   `expired`, `tampered` naming the field (`invitation.params.messageHash`, …); `culprit` is
+ *   `expired`, `tampered` naming the field (`invitation.params.messageHash`,
+ *   `invitation.params.hash`, …); `culprit` is
  *   the sender.
  */
 export function checkCeremonyInvitation(o: CheckCeremonyInvitation): { inv: Invitation; signers: number[]; epoch: number } {
@@ -95,7 +98,7 @@ export function checkCeremonyInvitation(o: CheckCeremonyInvitation): { inv: Invi
   if (inv.protocol !== protocol) throw new WalletError('tampered', `expected ${String(protocol)}`, { field: 'invitation.protocol', culprit: from });
   let p;
   try {
-    p = expectObject(inv.params, 'invitation.params', ['ceremony', 'scheme', 'suite', 'groupKey', 'account', 'request', 'signers', 'messageHash', 'epoch']);
+    p = expectObject(inv.params, 'invitation.params', ['ceremony', 'scheme', 'suite', 'groupKey', 'account', 'request', 'signers', 'messageHash', 'epoch'], ['hash']);
   } catch (e) {
     throw new WalletError('tampered', errorInfo(e).message, { field: errorInfo(e).field ?? 'invitation.params', culprit: from, cause: e });
   }
@@ -109,6 +112,8 @@ export function checkCeremonyInvitation(o: CheckCeremonyInvitation): { inv: Invi
   if (p.account !== a.id) bad('account', 'another account');
   if (p.request !== r.id) bad('request', 'another request');
   if (p.messageHash !== messageHash(r)) bad('messageHash', 'not the requested message');
+  // the digest the signers sign: the request's (an absent field on either side means SHA-256)
+  if ((p.hash === undefined ? 'sha256' : p.hash) !== (r.hash ?? 'sha256')) bad('hash', `the request signs its ${r.hash ?? 'sha256'} digest`);
   const signers = Array.isArray(p.signers) ? (p.signers as Json[]) : bad('signers', 'expected a list');
   const listed = [...inv.parties.keys()];
   if (signers.length !== listed.length || signers.some((s, k) => s !== listed[k])) bad('signers', 'must list exactly the invited parties');

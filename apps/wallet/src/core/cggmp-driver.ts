@@ -220,6 +220,7 @@ export function createCggmpDriver(opts: CggmpDriverOptions = {}): SchemeDriver {
     suites: ['secp256k1'],
     protocols: { keygen: CGGMP_PROTOCOLS.keygen, sign: CGGMP_PROTOCOLS.sign, refresh: CGGMP_PROTOCOLS.refresh },
     rounds: { keygen: PHASE_ROUNDS.keygen + PHASE_ROUNDS.aux, sign: PHASE_ROUNDS.presign + PHASE_ROUNDS.sign, refresh: PHASE_ROUNDS.refresh + PHASE_ROUNDS.aux },
+    hashes: ['sha256', 'keccak256'],
 
     async keygen(ctx) {
       if (ctx.suite !== 'secp256k1') throw new WalletError('unsupported-scheme', `cggmp does not support suite ${ctx.suite}`, { field: 'suite' });
@@ -247,8 +248,8 @@ export function createCggmpDriver(opts: CggmpDriverOptions = {}): SchemeDriver {
       return encodeEcdsaSignature(result.signature);
     },
 
-    verify(suite, groupKey, message, signature) {
-      return suite === 'secp256k1' && verifyCggmpSignature(groupKey, message, signature);
+    verify(suite, groupKey, message, signature, hash) {
+      return suite === 'secp256k1' && (hash === undefined || hash === 'sha256' || hash === 'keccak256') && verifyCggmpSignature(groupKey, message, signature, hash ?? 'sha256');
     },
 
     async refresh(ctx) {

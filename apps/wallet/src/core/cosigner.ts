@@ -267,12 +267,7 @@ export function createCosigner(host: { runtime(): CosignerRuntime | undefined })
       const p = inv.params as { message: string; digest?: string };
       const message = hexToBytes(p.message);
       const hash = rec.hash ?? 'sha256';
-      const preview = previewMessage(message, 'secp256k1', 'cggmp');
-      sign = {
-        message: hash === 'keccak256' ? { ...preview, signedAs: 'threshold ECDSA (CGGMP21, secp256k1) over the Keccak-256 digest of the message bytes' } : preview,
-        hash,
-        digest: bytesToHex(messageDigest(message, hash)),
-      };
+      sign = { message: previewMessage(message, 'secp256k1', 'cggmp', hash), hash, digest: bytesToHex(messageDigest(message, hash)) };
     }
     return {
       id: rec.id,

@@ -17,6 +17,7 @@ import { dkgOutputCodec, engineAuth, frostDkgFactory, frostSignFactory, signOutp
 import type { OutputCodec, SessionFactory } from '@tessera/transport/runner';
 import type { SchemeDriver } from './api.ts';
 import { drawSigningCounter } from './bridge.ts';
+import { WalletError } from './errors.ts';
 
 /** Keeps a refresh output (Security: holds the new secret share). */
 export const refreshOutputCodec: OutputCodec<RefreshOutput> = {
@@ -50,6 +51,8 @@ export const frostDriver: SchemeDriver = {
   },
 
   async sign(ctx) {
+    // FROST hashes the message as its suite defines: a chosen digest is an ECDSA notion
+    if (ctx.hash !== undefined) throw new WalletError('bad-input', 'FROST signs the message bytes; a digest choice applies to ECDSA accounts only', { field: 'hash' });
     const session = parseSessionId(ctx.session);
     const keyShare = await ctx.vault.getFrostKeyShare(ctx.shareId);
     // one counter value per signing, drawn before the commitment is published (the HSM's once the hardware key is enrolled)
@@ -61,7 +64,8 @@ export const frostDriver: SchemeDriver = {
     return out.signature;
   },
 
-  verify(suite, groupKey, message, signature) {
+  verify(suite, groupKey, message, signature, hash) {
+    if (hash !== undefined) return false;
     try {
       return getSuite(suite).verify(signature, message, groupKey);
     } catch {

@@ -15,6 +15,10 @@
  * invitation posted again after it finished) fails closed with `NonceReuseError`, which is
  * audited and shown on the request as `nonce-reused`. FROST nonces themselves go through the
  * same ledger inside the signing rounds.
+ *
+ * Digest: a signing request of an ECDSA account may name `hash: 'keccak256'` (absent means
+ * SHA-256, also for requests stored before the choice existed); it travels in the request, the
+ * ceremony invitation (checked against the request) and reaches the driver's sign and verify.
  * @module
  */
 import { bytesToHex, hexToBytes } from '@tessera/crypto/bytes';
@@ -23,7 +27,7 @@ import { AbortError } from '@tessera/crypto/errors';
 import type { Json } from '@tessera/protocols/engine/codec';
 import type { PartyIndex } from '@tessera/protocols/engine/ids';
 import { parseInvitation } from '@tessera/transport/invitation';
-import type { PresenceView, RequestKind, RequestView, SchemeContext, WalletErrorInfo } from './api.ts';
+import type { PresenceView, RequestKind, RequestView, SchemeContext, SigningHash, WalletErrorInfo } from './api.ts';
 import { checkCeremonyInvitation, createCeremonyInvitation } from './ceremony-invitation.ts';
 import { openCeremonyTransport, runCeremony, runnerKey } from './ceremony.ts';
 import type { WalletContext } from './context.ts';
@@ -177,8 +181,9 @@ export class Inbox {
     const a = book.account;
     if (m.t === 'request') {
       if (book.requests.has(m.id)) return;
+      if (m.hash !== undefined && !(this.#ctx.driver(a.scheme).hashes ?? []).includes(m.hash)) throw new WalletError('tampered', `a ${a.scheme} account signs no ${m.hash} digest`, { field: 'message.hash', culprit: from });
       const r: RequestRecord = {
-        id: m.id, accountId: a.id, kind: m.kind, requester: from, note: m.note, createdAt: m.createdAt, message: m.message,
+        id: m.id, accountId: a.id, kind: m.kind, requester: from, note: m.note, createdAt: m.createdAt, message: m.message, ...(m.hash !== undefined ? { hash: m.hash } : {}),
         approvals: [{ party: from, at: m.createdAt }], rejections: [], lateApprovals: [], status: 'pending',
       };
       settle(a, r);
@@ -212,7 +217,7 @@ export class Inbox {
         // the signature itself is the proof: any member's result that verifies completes the request
         if (r.kind === 'sign') {
           if (m.signature === null) throw new WalletError('tampered', 'a signing result carries the signature', { field: 'message.signature', culprit: from });
-          const ok = this.#ctx.driver(a.scheme).verify(a.suite, hexToBytes(a.groupKey), hexToBytes(r.message!), hexToBytes(m.signature));
+          const ok = this.#ctx.driver(a.scheme).verify(a.suite, hexToBytes(a.groupKey), hexToBytes(r.message!), hexToBytes(m.signature), r.hash);
           if (!ok) throw new WalletError('tampered', 'the posted signature does not verify under the group key', { field: 'message.signature', culprit: from });
           if (r.status !== 'done') {
             r.status = 'done';
@@ -334,9 +339,9 @@ export class Inbox {
       };
       if (r.kind === 'sign') {
         const message = hexToBytes(r.message!);
-        const sig = await driver.sign({ ...sctx, shareId: a.shareId, message, signers: r.signers! });
+        const sig = await driver.sign({ ...sctx, shareId: a.shareId, message, signers: r.signers!, ...(r.hash !== undefined ? { hash: r.hash } : {}) });
         r.signature = bytesToHex(sig);
-        r.verified = driver.verify(a.suite, hexToBytes(a.groupKey), message, sig);
+        r.verified = driver.verify(a.suite, hexToBytes(a.groupKey), message, sig, r.hash);
         r.status = r.verified ? 'done' : 'failed';
         if (!r.verified) r.error = { code: 'tampered', message: 'the aggregated signature does not verify under the group key' };
         await ctx.vault.recordEvent('sign', { account: a.id.slice(0, 32), request: r.id, session: session.slice(0, 32), signers: r.signers!.join(',') });
@@ -393,25 +398,35 @@ export class Inbox {
 
   // ───────── commands ─────────
 
-  /** @throws {WalletError} `unknown-account`, `bad-input`, `transport`. */
-  async request(accountId: string, kind: RequestKind, message: Uint8Array | null, note: string): Promise<RequestView> {
+  /**
+   * Posts a request; `hash` (signing only) is the ECDSA digest, for drivers that offer one.
+   * @throws {WalletError} `unknown-account`, `bad-input` (`message`, `note`, `hash`), `transport`.
+   */
+  async request(accountId: string, kind: RequestKind, message: Uint8Array | null, note: string, hash?: SigningHash): Promise<RequestView> {
     const book = this.#book(accountId);
     if (kind === 'sign') {
       if (!(message instanceof Uint8Array) || message.length === 0 || message.length > MAX_MESSAGE_BYTES) throw new WalletError('bad-input', `expected 1..${MAX_MESSAGE_BYTES} bytes`, { field: 'message' });
     }
     if (typeof note !== 'string' || note.length > MAX_TEXT) throw new WalletError('bad-input', `expected a note of at most ${MAX_TEXT} characters`, { field: 'note' });
     const a = book.account;
+    if (hash !== undefined) {
+      if (hash !== 'sha256' && hash !== 'keccak256') throw new WalletError('bad-input', 'expected sha256 or keccak256', { field: 'hash' });
+      if (kind !== 'sign') throw new WalletError('bad-input', 'a refresh signs no digest', { field: 'hash' });
+      if (!(this.#ctx.driver(a.scheme).hashes ?? []).includes(hash)) throw new WalletError('bad-input', `a ${a.scheme} (${a.suite}) account signs the message as its suite defines; ${hash} applies to ECDSA accounts only`, { field: 'hash' });
+    }
+    // SHA-256 is the default: stored and sent only when another digest was chosen
+    const chosen: { hash?: 'keccak256' } = hash === 'keccak256' ? { hash } : {};
     const room = await this.#room(book);
     const now = this.#ctx.now();
     const r: RequestRecord = {
       id: bytesToHex(randomBytes(16, this.#ctx.rng)), accountId: a.id, kind, requester: a.selfIndex, note, createdAt: now,
-      message: kind === 'sign' ? bytesToHex(message!) : null,
+      message: kind === 'sign' ? bytesToHex(message!) : null, ...chosen,
       approvals: [{ party: a.selfIndex, at: now }], rejections: [], lateApprovals: [], status: 'pending', mine: 'approved',
     };
     settle(a, r);
     book.requests.set(r.id, r);
     await this.#save(book);
-    await room.send('each', { t: 'request', id: r.id, kind, note, message: r.message, createdAt: now });
+    await room.send('each', { t: 'request', id: r.id, kind, note, message: r.message, createdAt: now, ...(chosen.hash ? { hash: chosen.hash } : {}) });
     this.#emit(book, r, 'received');
     return viewOf(a, r, a.selfIndex);
   }

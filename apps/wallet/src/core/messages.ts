@@ -11,8 +11,9 @@
  *   the members' labels.
  *
  * Group room (`tessera/wallet/group`), each sent p2p to every other member:
- * - `request` (sign or refresh), `approve`, `reject`, `finalize` (with the signed ceremony
- *   invitation), `result` (signature or new epoch), `failed`.
+ * - `request` (sign or refresh; a signing request of an ECDSA account may carry
+ *   `hash: "keccak256"`, absent meaning SHA-256), `approve`, `reject`, `finalize` (with the
+ *   signed ceremony invitation), `result` (signature or new epoch), `failed`.
  * @module
  */
 import { bytesToHex } from '@tessera/crypto/bytes';
@@ -21,7 +22,7 @@ import { expectArray, expectHex, expectObject, type Json } from '@tessera/protoc
 import type { PartyIndex, SessionId } from '@tessera/protocols/engine/ids';
 import { openEnvelope, sealEnvelope, TRANSPORT_ENVELOPE_VERSION } from '@tessera/transport/envelope';
 import { signTagged, verifyTagged, type IdentityKey } from '@tessera/transport/identity';
-import type { WalletErrorInfo } from './api.ts';
+import type { SigningHash, WalletErrorInfo } from './api.ts';
 import { WalletError, errorInfo } from './errors.ts';
 
 /** Protocol id of group rooms. */
@@ -40,7 +41,7 @@ export type LobbyMessage =
 
 /** Group-room messages. */
 export type GroupMessage =
-  | { readonly t: 'request'; readonly id: string; readonly kind: 'sign' | 'refresh'; readonly note: string; readonly message: string | null; readonly createdAt: number }
+  | { readonly t: 'request'; readonly id: string; readonly kind: 'sign' | 'refresh'; readonly note: string; readonly message: string | null; readonly createdAt: number; readonly hash?: SigningHash }
   | { readonly t: 'approve'; readonly id: string }
   | { readonly t: 'reject'; readonly id: string; readonly reason: string }
   | { readonly t: 'finalize'; readonly id: string; readonly invitation: string }
@@ -101,7 +102,7 @@ export function parseGroupMessage(p: Json): GroupMessage {
     const t = (p as { t?: Json } | null)?.t;
     switch (t) {
       case 'request': {
-        const o = expectObject(p, 'message', ['t', 'id', 'kind', 'note', 'message', 'createdAt']);
+        const o = expectObject(p, 'message', ['t', 'id', 'kind', 'note', 'message', 'createdAt'], ['hash']);
         if (o.kind !== 'sign' && o.kind !== 'refresh') throw new WalletError('tampered', 'expected sign or refresh', { field: 'message.kind' });
         let message: string | null = null;
         if (o.kind === 'sign') {
@@ -109,7 +110,11 @@ export function parseGroupMessage(p: Json): GroupMessage {
           if (m.length === 0 || m.length > MAX_MESSAGE_BYTES) throw new WalletError('tampered', `expected 1..${MAX_MESSAGE_BYTES} bytes`, { field: 'message.message' });
           message = o.message as string;
         } else if (o.message !== null) throw new WalletError('tampered', 'a refresh request carries no message', { field: 'message.message' });
-        return { t, id: id(o.id, 'message.id'), kind: o.kind, note: text(o.note, 'message.note'), message, createdAt: int(o.createdAt, 'message.createdAt') };
+        if (o.hash !== undefined && o.hash !== 'sha256' && o.hash !== 'keccak256') throw new WalletError('tampered', 'expected sha256 or keccak256', { field: 'message.hash' });
+        if (o.hash !== undefined && o.kind !== 'sign') throw new WalletError('tampered', 'a refresh request signs no digest', { field: 'message.hash' });
+        // SHA-256 is what a request without the field means: keep one form of it
+        const hash: { hash?: SigningHash } = o.hash === 'keccak256' ? { hash: 'keccak256' } : {};
+        return { t, id: id(o.id, 'message.id'), kind: o.kind, note: text(o.note, 'message.note'), message, createdAt: int(o.createdAt, 'message.createdAt'), ...hash };
       }
       case 'approve': {
         const o = expectObject(p, 'message', ['t', 'id']);

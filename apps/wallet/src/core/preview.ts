@@ -1,11 +1,13 @@
 /**
  * What a signing request would sign, shown exactly: the bytes in hex, a UTF-8 rendering when
- * the bytes are printable text, SHA-256 for out-of-band comparison, and how the suite signs.
+ * the bytes are printable text, SHA-256 for out-of-band comparison, and how the suite signs
+ * (for ECDSA accounts: which digest, SHA-256 or Keccak-256, and its value).
  * @module
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@tessera/crypto/bytes';
-import type { MessagePreview } from './api.ts';
+import { messageDigest } from '@tessera/protocols/cggmp/ecdsa';
+import type { MessagePreview, SigningHash } from './api.ts';
 
 const SIGNED_AS: Readonly<Record<string, string>> = {
   taproot: 'BIP340 Schnorr (FROST, Taproot-tweaked key) over the message bytes as given',
@@ -22,11 +24,18 @@ function printable(s: string): boolean {
   return true;
 }
 
-/** How a CGGMP21 account signs. */
-const ECDSA_SIGNED_AS = 'threshold ECDSA (CGGMP21, secp256k1) over the SHA-256 digest of the message bytes';
+/** How a CGGMP21 account signs, by digest. */
+const ECDSA_SIGNED_AS: Readonly<Record<SigningHash, string>> = {
+  sha256: 'threshold ECDSA (CGGMP21, secp256k1) over the SHA-256 digest of the message bytes',
+  keccak256: 'threshold ECDSA (CGGMP21, secp256k1) over the Keccak-256 digest of the message bytes (Ethereum)',
+};
 
-/** The preview of `message` signed under `suite` by `scheme`. */
-export function previewMessage(message: Uint8Array, suite: string, scheme = 'frost'): MessagePreview {
+/**
+ * The preview of `message` signed under `suite` by `scheme`; for `cggmp`, over the digest
+ * `hash` (default `sha256`), which the preview names and shows.
+ * @throws {FieldRangeError} if `hash` is not `sha256` or `keccak256` (cggmp only).
+ */
+export function previewMessage(message: Uint8Array, suite: string, scheme = 'frost', hash: SigningHash = 'sha256'): MessagePreview {
   let utf8: string | undefined;
   try {
     const s = new TextDecoder('utf-8', { fatal: true }).decode(message);
@@ -39,6 +48,8 @@ export function previewMessage(message: Uint8Array, suite: string, scheme = 'fro
     ...(utf8 !== undefined ? { utf8 } : {}),
     length: message.length,
     sha256: bytesToHex(sha256(message)),
-    signedAs: scheme === 'cggmp' ? ECDSA_SIGNED_AS : (SIGNED_AS[suite] ?? `${suite} threshold signature over the message bytes`),
+    ...(scheme === 'cggmp'
+      ? { hash, digest: bytesToHex(messageDigest(message, hash)), signedAs: ECDSA_SIGNED_AS[hash] }
+      : { signedAs: SIGNED_AS[suite] ?? `${suite} threshold signature over the message bytes` }),
   };
 }

@@ -12,7 +12,7 @@
  * @module
  */
 import type { Vault } from '@tessera/vault';
-import type { Account, Decision, RequestKind, RequestStatus, WalletErrorInfo } from './api.ts';
+import type { Account, Decision, RequestKind, RequestStatus, SigningHash, WalletErrorInfo } from './api.ts';
 import { WalletError } from './errors.ts';
 
 /** Stored account: the public view plus where its share is. */
@@ -60,6 +60,8 @@ export interface RequestRecord {
   readonly createdAt: number;
   /** Hex message (sign). */
   readonly message: string | null;
+  /** ECDSA digest of a signing request when not SHA-256 (absent: SHA-256, as in older records). */
+  readonly hash?: SigningHash;
   approvals: Decision[];
   rejections: Decision[];
   lateApprovals: Decision[];

@@ -114,7 +114,7 @@ export function viewOf(a: AccountRecord, r: RequestRecord, self: number): Reques
     requester: r.requester as PartyIndex,
     note: r.note,
     createdAt: r.createdAt,
-    ...(r.message !== null ? { message: previewMessage(hexToBytes(r.message), a.suite, a.scheme) } : {}),
+    ...(r.message !== null ? { message: previewMessage(hexToBytes(r.message), a.suite, a.scheme, r.hash ?? 'sha256') } : {}),
     approvals: r.approvals.map((d) => ({ ...d })),
     rejections: r.rejections.map((d) => ({ ...d })),
     lateApprovals: r.lateApprovals.map((d) => ({ ...d })),

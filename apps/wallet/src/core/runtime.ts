@@ -6,7 +6,7 @@
  */
 import type { Vault } from '@tessera/vault';
 import type { IdentityKey } from '@tessera/transport/identity';
-import type { Account, CreateAccountOptions, JoinOptions, LobbyHandle, RequestView, WalletCoreOptions, WalletStatus } from './api.ts';
+import type { Account, CreateAccountOptions, JoinOptions, LobbyHandle, RequestSignatureOptions, RequestView, WalletCoreOptions, WalletStatus } from './api.ts';
 import { createContext, type WalletContext } from './context.ts';
 import type { Emitter } from './emitter.ts';
 import { WalletError, errorInfo } from './errors.ts';
@@ -134,8 +134,8 @@ export class Runtime implements LobbyHost {
   }
 
   /** @throws {WalletError} */
-  requestSignature(accountId: string, message: Uint8Array, note: string): Promise<RequestView> {
-    return this.#inbox.request(accountId, 'sign', message, note);
+  requestSignature(accountId: string, message: Uint8Array, note: string, opts?: RequestSignatureOptions): Promise<RequestView> {
+    return this.#inbox.request(accountId, 'sign', message, note, opts?.hash);
   }
 
   /** @throws {WalletError} */

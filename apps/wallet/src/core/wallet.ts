@@ -8,7 +8,7 @@ import { openVault, type Vault } from '@tessera/vault';
 import type { IdentityKey } from '@tessera/transport/identity';
 import type {
   Account, AuditView, CreateAccountOptions, CreateVaultOptions, DeviceIdentity, JoinOptions, LinkPreview, LobbyHandle, NewUnlockMethod,
-  RequestView, UnlockMethodInfo, UnlockSecret, WalletCore, WalletCoreOptions, WalletListener, WalletState, WalletStatus,
+  RequestSignatureOptions, RequestView, UnlockMethodInfo, UnlockSecret, WalletCore, WalletCoreOptions, WalletListener, WalletState, WalletStatus,
 } from './api.ts';
 import { createDeviceIdentity, describeIdentity, loadDeviceIdentity } from './device.ts';
 import { createEmitter, type Emitter } from './emitter.ts';
@@ -191,8 +191,8 @@ class WalletCoreImpl implements WalletCore {
     return this.#runtime ? this.#runtime.lobbies() : [];
   }
 
-  async requestSignature(accountId: string, message: Uint8Array, note = ''): Promise<RequestView> {
-    return this.#rt().requestSignature(accountId, message, note);
+  async requestSignature(accountId: string, message: Uint8Array, note = '', opts?: RequestSignatureOptions): Promise<RequestView> {
+    return this.#rt().requestSignature(accountId, message, note, opts);
   }
 
   async requestRefresh(accountId: string, note = ''): Promise<RequestView> {
