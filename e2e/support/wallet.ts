@@ -97,7 +97,8 @@ export async function openAccount(page: Page, accountId: string): Promise<string
 }
 
 /** Posts a signing request from the open account page; returns the request id. */
-export async function requestSignature(page: Page, message: { text?: string; hex?: string }, note: string): Promise<string> {
+export async function requestSignature(page: Page, message: { text?: string; hex?: string }, note: string, opts: { hash?: 'sha256' | 'keccak256' } = {}): Promise<string> {
+  if (opts.hash !== undefined) await page.getByTestId('sign-hash').selectOption(opts.hash);
   if (message.hex !== undefined) {
     await page.getByTestId('sign-format').selectOption('hex');
     await page.getByTestId('sign-message').fill(message.hex);

@@ -3,12 +3,15 @@
  * plus auxiliary information, whose safe-prime search runs in the browser's worker pool with a
  * progress bar), then sign; the test verifies the 65-byte r‖s‖v signature itself with noble's
  * `secp256k1.verify` (low-S, over the SHA-256 digest of the message) against the compressed
- * group key. Main-thread long tasks (Long Tasks API, both pages) during key generation and
+ * group key; then a Keccak-256 (Ethereum) request chosen in the form's digest select, whose
+ * preview shows the Keccak digest at both members, verifies over keccak256(message) and not
+ * over its SHA-256. Main-thread long tasks (Long Tasks API, both pages) during key generation and
  * during signing are attached as annotations (`ecdsa-keygen-longtask`, `ecdsa-sign-longtask`):
  * measurements, not assertions.
  */
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { sha256 } from '@noble/hashes/sha2.js';
+import { keccak_256 } from '@noble/hashes/sha3.js';
 import { hexToBytes } from '@noble/curves/utils.js';
 import { expect, test } from '../support/fixtures.ts';
 import { describeLongTasks, installLongTaskRecorder, longTaskMark, longTasksSince } from '../support/long-tasks.ts';
@@ -67,7 +70,38 @@ test('two contexts create a 2-of-2 ECDSA (CGGMP21) wallet and sign; the signatur
   await expect(bobDone).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
   await expect(bobDone.getByTestId('request-signature')).toHaveText(Buffer.from(sig).toString('hex'));
   await expect(bobDone.getByTestId('request-verified')).toHaveAttribute('data-verified', 'true');
+  // no Keccak digest row on a SHA-256 request
+  await expect(bobDone.getByTestId('request-digest')).toHaveCount(0);
   // main-thread long tasks from finalize to the signature on both pages (presigning + signing)
   const signTasks = [await longTasksSince(alice.page, signMarks[0]), await longTasksSince(bob.page, signMarks[1])];
   testInfo.annotations.push({ type: 'ecdsa-sign-longtask', description: `alice ${describeLongTasks(signTasks[0]!)}; bob ${describeLongTasks(signTasks[1]!)}` });
+
+  // Keccak-256 (Ethereum): chosen in the request form, shown to the approver, signed over it
+  // Alice is still on the account page
+  const ethText = 'ecdsa: keccak256 transfer to 0x00e2e';
+  const ethDigest = Buffer.from(keccak_256(new TextEncoder().encode(ethText))).toString('hex');
+  await expect(alice.page.getByTestId('sign-hash')).toBeVisible();
+  await alice.page.getByTestId('sign-hash').selectOption('keccak256');
+  await alice.page.getByTestId('sign-message').fill(ethText);
+  await expect(alice.page.getByTestId('sign-preview-digest')).toHaveText(ethDigest);
+  const ethId = await requestSignature(alice.page, { text: ethText }, 'Ethereum', { hash: 'keccak256' });
+  const bobEth = await openInboxRequest(bob.page, ethId);
+  await expect(bobEth.getByTestId('request-signed-as')).toContainText('Keccak-256');
+  await expect(bobEth.getByTestId('request-digest')).toHaveText(ethDigest);
+  await bobEth.getByTestId('request-approve').click();
+  const ethCard = requestCard(alice.page, ethId);
+  await expect(ethCard.getByTestId('request-finalize')).toBeVisible({ timeout: 60_000 });
+  const ethMarks = await Promise.all([longTaskMark(alice.page), longTaskMark(bob.page)]);
+  await ethCard.getByTestId('request-finalize').click();
+  await expect(ethCard).toHaveAttribute('data-status', 'done', { timeout: 240_000 });
+  const ethSig = hexToBytes(((await ethCard.getByTestId('request-signature').textContent()) ?? '').trim());
+  expect(ethSig.length).toBe(65);
+  const ethMessage = new TextEncoder().encode(ethText);
+  expect(secp256k1.verify(ethSig.subarray(0, 64), keccak_256(ethMessage), hexToBytes(groupKey), { prehash: false, lowS: true, format: 'compact' })).toBe(true);
+  expect(secp256k1.verify(ethSig.subarray(0, 64), sha256(ethMessage), hexToBytes(groupKey), { prehash: false, lowS: true, format: 'compact' })).toBe(false);
+  expect(secp256k1.Signature.fromBytes(ethSig.subarray(0, 64), 'compact').addRecoveryBit(ethSig[64]!).recoverPublicKey(keccak_256(ethMessage)).toHex(true)).toBe(groupKey);
+  await shot(alice.page, 'request-ecdsa-keccak-signed');
+  await expect(requestCard(bob.page, ethId)).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
+  const ethTasks = [await longTasksSince(alice.page, ethMarks[0]), await longTasksSince(bob.page, ethMarks[1])];
+  testInfo.annotations.push({ type: 'ecdsa-sign-keccak-longtask', description: `alice ${describeLongTasks(ethTasks[0]!)}; bob ${describeLongTasks(ethTasks[1]!)}` });
 });

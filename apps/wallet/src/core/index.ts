@@ -8,6 +8,7 @@ export { WalletError } from './errors.ts';
 export { openWalletCore, DEFAULT_VAULT_NAME } from './wallet.ts';
 export { frostDriver } from './frost-driver.ts';
 export { parseInviteLink } from './link.ts';
+export { previewMessage } from './preview.ts';
 export { approveCommand, DEV_BRIDGE_DATA_DIR, HARDWARE_KEY_KIND, HARDWARE_KEY_LABEL } from './bridge.ts';
 export type { HardwareKeyControl, HardwareKeyState, HardwareKeyConfigureOptions, HardwareKeyRegistration, NonceCrossCheck, AccountNonceRecords } from './bridge.ts';
 export { BridgeError } from '@tessera/vault';

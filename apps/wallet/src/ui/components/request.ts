@@ -83,7 +83,16 @@ export function requestCard(ctx: AppContext, initial: RequestView, account: Acco
         h('h4', {}, `Exactly what ${v.status === 'done' ? 'was' : 'will be'} signed (${m.length} byte${m.length === 1 ? '' : 's'})`),
         h('pre', { class: 'hex', testid: 'request-hex', 'aria-label': 'Message bytes in hexadecimal' }, m.hex || '(empty)'),
         m.utf8 !== undefined ? h('div', {}, h('h4', {}, 'As text (UTF-8)'), h('pre', { class: 'hex', testid: 'request-utf8' }, m.utf8)) : h('p', { class: 'small muted' }, 'Not printable text: compare the bytes.'),
-        h('dl', { class: 'facts small' }, h('dt', {}, 'SHA-256'), h('dd', { class: 'mono', testid: 'request-sha256' }, m.sha256), h('dt', {}, 'Signed as'), h('dd', { testid: 'request-signed-as' }, m.signedAs)),
+        h(
+          'dl',
+          { class: 'facts small' },
+          h('dt', {}, 'SHA-256'),
+          h('dd', { class: 'mono', testid: 'request-sha256' }, m.sha256),
+          // ECDSA: the digest the signature is over (Keccak-256 for Ethereum requests)
+          m.hash === 'keccak256' && m.digest !== undefined ? [h('dt', {}, 'Keccak-256'), h('dd', { class: 'mono', testid: 'request-digest', 'data-hash': m.hash }, m.digest)] : null,
+          h('dt', {}, 'Signed as'),
+          h('dd', { testid: 'request-signed-as' }, m.signedAs),
+        ),
       );
     } else if (v.kind === 'refresh') {
       what = h('p', { class: 'small' }, 'All members re-randomize their shares: the group key and addresses stay the same, old shares become useless. Every member must approve.');

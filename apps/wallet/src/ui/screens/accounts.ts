@@ -1,10 +1,11 @@
 /**
  * Accounts list (home) and one account's page: members with fingerprints and presence, the
  * group key, a signing-request form that previews EXACTLY the bytes to be signed before
- * posting, and the account's requests.
+ * posting (ECDSA accounts also choose the digest, SHA-256 or Keccak-256 for Ethereum, and see
+ * it), and the account's requests.
  * @module
  */
-import type { Account, LobbyView, RequestView, WalletEvent } from '../../core/index.ts';
+import { previewMessage, type Account, type LobbyView, type RequestView, type SigningHash, type WalletEvent } from '../../core/index.ts';
 import type { AppContext, Screen } from '../app.ts';
 import { requestCard, type RequestCard } from '../components/request.ts';
 import { busy, errorAlert, field, formatTime, groupFingerprint, h, hexToBytesStrict, replaceChildren, screenHead, shortHex, utf8 } from '../dom.ts';
@@ -186,25 +187,42 @@ export function accountScreen(ctx: AppContext, route: Route): Screen {
   const format = h('select', { testid: 'sign-format' }, h('option', { value: 'text' }, 'Text (UTF-8)'), h('option', { value: 'hex' }, 'Hex bytes'));
   const message = h('textarea', { testid: 'sign-message', rows: 3, spellcheck: 'false' });
   const note = h('input', { type: 'text', testid: 'sign-note', maxlength: 200, placeholder: 'What is this for?' });
+  // ECDSA accounts only (shown once the account is known to be one): the digest that is signed
+  const digest = h('select', { testid: 'sign-hash' }, h('option', { value: 'sha256' }, 'SHA-256'), h('option', { value: 'keccak256' }, 'Keccak-256 (Ethereum)'));
+  const digestField = field('Digest to sign', digest);
+  digestField.hidden = true;
+  const chosenHash = (): SigningHash | undefined => (account?.scheme !== 'cggmp' ? undefined : digest.value === 'keccak256' ? 'keccak256' : 'sha256');
   const preview = h('div', { testid: 'sign-preview', 'aria-live': 'polite' });
   const submit = h('button', { type: 'submit', class: 'primary', testid: 'sign-submit' }, 'Request signature');
   const formError = h('div');
   const updatePreview = (): void => {
     try {
       const bytes = messageBytes(format.value, message.value);
-      replaceChildren(preview, h('div', { class: 'signing-block' }, h('h4', {}, `Bytes to sign (${bytes.length})`), h('pre', { class: 'hex', testid: 'sign-preview-hex' }, toHex(bytes) || '(empty)')));
+      const hash = chosenHash();
+      const signed = hash !== undefined && bytes.length > 0 ? previewMessage(bytes, account!.suite, account!.scheme, hash) : undefined;
+      replaceChildren(
+        preview,
+        h(
+          'div',
+          { class: 'signing-block' },
+          h('h4', {}, `Bytes to sign (${bytes.length})`),
+          h('pre', { class: 'hex', testid: 'sign-preview-hex' }, toHex(bytes) || '(empty)'),
+          signed ? h('dl', { class: 'facts small' }, h('dt', {}, hash === 'keccak256' ? 'Keccak-256' : 'SHA-256'), h('dd', { class: 'mono', testid: 'sign-preview-digest' }, signed.digest ?? '')) : null,
+        ),
+      );
     } catch (e) {
       replaceChildren(preview, h('p', { class: 'alert warn small' }, String((e as Error).message)));
     }
   };
   format.addEventListener('change', updatePreview);
+  digest.addEventListener('change', updatePreview);
   message.addEventListener('input', updatePreview);
   const form = h(
     'form',
     { class: 'card', testid: 'sign-form' },
     h('h2', {}, 'Request a signature'),
     h('p', { class: 'small muted' }, 'The request goes to every member’s approvals inbox. Your request counts as your approval.'),
-    h('div', { class: 'inline-fields' }, field('Message format', format), field('Note for co-signers', note)),
+    h('div', { class: 'inline-fields' }, field('Message format', format), digestField, field('Note for co-signers', note)),
     field('Message', message, 'Exactly these bytes are signed; co-signers see them before approving.'),
     preview,
     formError,
@@ -222,7 +240,8 @@ export function accountScreen(ctx: AppContext, route: Route): Screen {
         } catch (e) {
           throw { code: 'bad-input', message: (e as Error).message, field: 'message' };
         }
-        const r = await ctx.core.requestSignature(id, bytes, note.value.trim());
+        const hash = chosenHash();
+        const r = await ctx.core.requestSignature(id, bytes, note.value.trim(), hash !== undefined ? { hash } : undefined);
         message.value = '';
         note.value = '';
         updatePreview();
@@ -279,6 +298,7 @@ export function accountScreen(ctx: AppContext, route: Route): Screen {
       cosigned ? null : h('h2', {}, 'Requests'),
       cosigned ? null : requestsBox,
     );
+    digestField.hidden = a.scheme !== 'cggmp';
     renderMembers();
     updatePreview();
     try {
