@@ -14,10 +14,12 @@ export interface LongTask {
   readonly duration: number;
 }
 
-/** Long tasks of a window: how many, the longest and their sum (ms, rounded). */
+/** Long tasks of a window: how many, the longest, when it started, and their sum (ms, rounded). */
 export interface LongTaskSummary {
   readonly count: number;
   readonly maxMs: number;
+  /** Start of the longest task, milliseconds after the window's mark (0 without tasks). */
+  readonly maxAtMs: number;
   readonly totalMs: number;
 }
 
@@ -46,27 +48,37 @@ export async function installLongTaskRecorder(page: Page): Promise<void> {
 }
 
 /**
- * The page's current `performance.now()`: the start of a measurement window.
+ * The start of a measurement window: the page's wall-clock time in milliseconds
+ * (`performance.timeOrigin + performance.now()`), so a window stays right across documents.
  * @throws {Error} if the page is closed.
  */
 export function longTaskMark(page: Page): Promise<number> {
-  return page.evaluate(() => performance.now());
+  return page.evaluate(() => performance.timeOrigin + performance.now());
 }
 
 /**
- * Long tasks that started at or after `since` (a {@link longTaskMark}) in the current document.
+ * Long tasks of the current document that started at or after `since` (a {@link longTaskMark});
+ * a document loaded in between counts from its own start (the earlier one's tasks are gone).
  * @throws {Error} if the page is closed.
  */
 export async function longTasksSince(page: Page, since: number): Promise<LongTaskSummary> {
-  const tasks = await page.evaluate((t) => ((window as unknown as { __tesseraLongTasks?: LongTask[] }).__tesseraLongTasks ?? []).filter((e) => e.start >= t), since);
+  const tasks = await page.evaluate(
+    (t) =>
+      ((window as unknown as { __tesseraLongTasks?: LongTask[] }).__tesseraLongTasks ?? [])
+        .map((e) => ({ start: performance.timeOrigin + e.start - t, duration: e.duration }))
+        .filter((e) => e.start >= 0),
+    since,
+  );
+  const longest = tasks.reduce<LongTask | undefined>((m, e) => (m === undefined || e.duration > m.duration ? e : m), undefined);
   return {
     count: tasks.length,
-    maxMs: Math.round(tasks.reduce((m, e) => Math.max(m, e.duration), 0)),
+    maxMs: Math.round(longest?.duration ?? 0),
+    maxAtMs: Math.round(longest?.start ?? 0),
     totalMs: Math.round(tasks.reduce((s, e) => s + e.duration, 0)),
   };
 }
 
-/** `max 123 ms (4 tasks, 310 ms in total)`: the annotation text of a summary. */
+/** `max 123 ms at +4.2 s (4 tasks ≥ 50 ms, 310 ms in total)`: the annotation text of a summary. */
 export function describeLongTasks(s: LongTaskSummary): string {
-  return `max ${s.maxMs} ms (${s.count} task${s.count === 1 ? '' : 's'} ≥ 50 ms, ${s.totalMs} ms in total)`;
+  return `max ${s.maxMs} ms at +${(s.maxAtMs / 1000).toFixed(1)} s (${s.count} task${s.count === 1 ? '' : 's'} ≥ 50 ms, ${s.totalMs} ms in total)`;
 }
