@@ -15,7 +15,7 @@ import { CryptoError, FieldRangeError, FieldTypeError } from '../src/errors.ts';
 import { createSeededRng } from '../src/testing/seeded-rng.ts';
 import { verifyZkJobs } from '../src/zk/dispatch.ts';
 import type { ZkProveJob } from '../src/zk/prove-dispatch.ts';
-import { oneProveJobPerKind, verifyJobFor } from './zk-prove-fixtures.ts';
+import { oneProveJobPerKind, verifyJobFor } from './zk-fixtures.ts';
 
 const pool = createPoolCore(() => {
   throw new Error('unused');

@@ -1,7 +1,7 @@
 /**
  * Shared fixtures for the zk-*.test.ts files: 2048-bit Paillier–Blum moduli from the 1024-bit
  * safe primes extracted from taurusgroup/multi-party-sig (vectors/paillier/taurus-multi-party-sig-extracted),
- * session bindings, one valid verification job per proof kind, and helpers that check strict
+ * session bindings, one valid prove job and one valid verification job per proof kind, and helpers that check strict
  * decoding and per-field soundness.
  */
 import { readFileSync } from 'node:fs';
@@ -12,19 +12,10 @@ import { add, encryptWithNonce, mulScalar, paillierPublicKey } from '../src/pail
 import { randomBelow, randomZnStar, type RandomSource } from '../src/rng.ts';
 import type { TranscriptBinding } from '../src/transcript.ts';
 import type { ZkVerifyJob } from '../src/zk/dispatch.ts';
-import { proveDleq, proveDleqZn } from '../src/zk/dleq.ts';
 import { ed25519Group, secp256k1Group } from '../src/zk/group.ts';
 import { CGGMP21_PARAMS } from '../src/zk/params.ts';
-import { provePiAffG } from '../src/zk/piaffg.ts';
-import { provePiDec } from '../src/zk/pidec.ts';
-import { provePiEnc } from '../src/zk/pienc.ts';
-import { provePiFac } from '../src/zk/pifac.ts';
-import { provePiLogStar } from '../src/zk/pilogstar.ts';
-import { provePiMod } from '../src/zk/pimod.ts';
-import { provePiMul } from '../src/zk/pimul.ts';
-import { provePiPrm } from '../src/zk/piprm.ts';
+import { proveZkJob, type ZkProof, type ZkProveJob } from '../src/zk/prove-dispatch.ts';
 import { generateRingPedersen } from '../src/zk/ring-pedersen.ts';
-import { proveSchnorr } from '../src/zk/schnorr.ts';
 
 interface TaurusConstant {
   file: string;
@@ -146,9 +137,19 @@ export function taurusRingPedersen(): { N: bigint; s: bigint; t: bigint; p: bigi
 
 /**
  * One valid verification job per proof kind (zk/dispatch.ts), on the fixture moduli: the input
- * of the dispatch and worker-pool tests.
+ * of the dispatch and worker-pool tests. The proofs are made in this thread from
+ * {@link oneProveJobPerKind}'s statements and witnesses.
  */
 export function oneJobPerKind(rng: RandomSource): ZkVerifyJob[] {
+  return oneProveJobPerKind(rng).map((job) => verifyJobFor(job, proveZkJob(job, rng)));
+}
+
+/**
+ * One valid prove job per proof kind (zk/prove-dispatch.ts) on the fixture moduli: statement and
+ * witness as plain data — the input of the proving-dispatch and worker-pool tests, and the source
+ * of {@link oneJobPerKind}.
+ */
+export function oneProveJobPerKind(rng: RandomSource): ZkProveJob[] {
   const [k0, k1, k2] = taurusModuli();
   const g = secp256k1Group;
   const G = g.generator();
@@ -158,7 +159,6 @@ export function oneJobPerKind(rng: RandomSource): ZkVerifyJob[] {
   const dleqSt = { h: g.encode(H), X, Y: g.encode(g.multiply(H, x)) };
   const ex = randomBelow(ed25519Group.order, rng);
   const eX = ed25519Group.encode(ed25519Group.multiply(ed25519Group.generator(), ex));
-
   const N0 = k0!.N;
   const pk0 = paillierPublicKey(N0);
   const pk1 = paillierPublicKey(k1!.N);
@@ -168,7 +168,6 @@ export function oneJobPerKind(rng: RandomSource): ZkVerifyJob[] {
   const c = (5n ** 999n) ** 4n % N2;
   const share = (1n << 1500n) + 17n;
   const znSt = { N: N0, g: v, h: c, X: modPow(v, share, N2), Y: modPow(c, share, N2), secretBits: 1600 };
-
   const k = randomBelow(CGGMP21_PARAMS.q, rng);
   const rho = randomZnStar(N0, rng);
   const K = encryptWithNonce(pk0, k, rho);
@@ -184,18 +183,24 @@ export function oneJobPerKind(rng: RandomSource): ZkVerifyJob[] {
   const rhoDec = randomZnStar(N0, rng);
   const decSt = { N0, C: encryptWithNonce(pk0, yDec, rhoDec), x: yDec % CGGMP21_PARAMS.q, rp };
   const mulSt = { N: N0, X: encryptWithNonce(pk0, y, rhoX), Y: K, C: add(pk0, mulScalar(pk0, K, y), encryptWithNonce(pk0, 0n, rhoC)) };
-
+  const f0 = { p: k0!.p, q: k0!.q };
   return [
-    { kind: 'schnorr', group: 'ed25519', binding: BINDING, statement: { X: eX }, proof: proveSchnorr(ed25519Group, BINDING, { X: eX }, ex, rng) },
-    { kind: 'dleq', group: 'secp256k1', binding: BINDING, statement: dleqSt, proof: proveDleq(g, BINDING, dleqSt, x, rng) },
-    { kind: 'dleq-zn', binding: BINDING, statement: znSt, proof: proveDleqZn(BINDING, znSt, share, rng) },
-    { kind: 'pimod', binding: BINDING, statement: { N: N0 }, proof: provePiMod(BINDING, { N: N0 }, k0!, rng) },
-    { kind: 'piprm', binding: BINDING, statement: rp, proof: provePiPrm(BINDING, rp, secret, rng) },
-    { kind: 'pifac', binding: BINDING, statement: { N0, rp }, proof: provePiFac(BINDING, { N0, rp }, k0!, rng) },
-    { kind: 'pienc', binding: BINDING, statement: { N0, K, rp }, proof: provePiEnc(BINDING, { N0, K, rp }, { k, rho }, rng) },
-    { kind: 'piaffg', group: 'secp256k1', binding: BINDING, statement: affSt, proof: provePiAffG(g, BINDING, affSt, { x, y, rho: rhoD, rhoY }, rng) },
-    { kind: 'pilogstar', group: 'secp256k1', binding: BINDING, statement: logSt, proof: provePiLogStar(g, BINDING, logSt, { x: k, rho }, rng) },
-    { kind: 'pimul', binding: BINDING, statement: mulSt, proof: provePiMul(BINDING, mulSt, { x: y, rho: rhoC, rhoX }, rng) },
-    { kind: 'pidec', binding: BINDING, statement: decSt, proof: provePiDec(BINDING, decSt, { y: yDec, rho: rhoDec }, rng) },
+    { kind: 'schnorr', group: 'ed25519', binding: BINDING, statement: { X: eX }, witness: { x: ex } },
+    { kind: 'dleq', group: 'secp256k1', binding: BINDING, statement: dleqSt, witness: { x } },
+    { kind: 'dleq-zn', binding: BINDING, statement: znSt, witness: { x: share } },
+    { kind: 'pimod', binding: BINDING, statement: { N: N0 }, witness: f0 },
+    { kind: 'piprm', binding: BINDING, statement: rp, witness: secret },
+    { kind: 'pifac', binding: BINDING, statement: { N0, rp }, witness: f0 },
+    { kind: 'pienc', binding: BINDING, statement: { N0, K, rp }, witness: { k, rho, factors: f0 } },
+    { kind: 'piaffg', group: 'secp256k1', binding: BINDING, statement: affSt, witness: { x, y, rho: rhoD, rhoY, factorsN1: { p: k1!.p, q: k1!.q } } },
+    { kind: 'pilogstar', group: 'secp256k1', binding: BINDING, statement: logSt, witness: { x: k, rho, factors: f0 } },
+    { kind: 'pimul', binding: BINDING, statement: mulSt, witness: { x: y, rho: rhoC, rhoX, factors: f0 } },
+    { kind: 'pidec', binding: BINDING, statement: decSt, witness: { y: yDec, rho: rhoDec, factors: f0 } },
   ];
+}
+
+/** The verification job for a proof made from `job`. */
+export function verifyJobFor(job: ZkProveJob, proof: ZkProof): ZkVerifyJob {
+  const { witness: _witness, ...rest } = job;
+  return { ...rest, proof } as unknown as ZkVerifyJob;
 }

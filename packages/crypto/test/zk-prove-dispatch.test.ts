@@ -10,8 +10,7 @@ import { createSeededRng } from '../src/testing/seeded-rng.ts';
 import { verifyZkJob, verifyZkJobs } from '../src/zk/dispatch.ts';
 import { ZK_PROVE_KINDS, proveZkJob, proveZkJobs, proveZkJobsSettled, wipeProveJob, type ZkProveJob } from '../src/zk/prove-dispatch.ts';
 import { provePiEnc } from '../src/zk/pienc.ts';
-import { OTHER_PROVER } from './zk-fixtures.ts';
-import { oneProveJobPerKind, verifyJobFor } from './zk-prove-fixtures.ts';
+import { OTHER_PROVER, oneProveJobPerKind, verifyJobFor } from './zk-fixtures.ts';
 
 let jobs: ZkProveJob[];
 beforeAll(() => {
