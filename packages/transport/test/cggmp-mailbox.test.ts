@@ -6,7 +6,7 @@
  * use its presignature a second time (fails closed); a tampered signature share names its
  * sender. Safe primes come from the Taurus fixture, so no prime search runs.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { createPublicKey, verify as osslVerify } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,7 +29,6 @@ import {
   createPhasedTransport,
   fixedPrimeSource,
   type CggmpKeyShare,
-  type PaillierPrimes,
 } from '../src/cggmp.ts';
 import { createFileNonceLedger } from '../src/file-nonce-ledger.ts';
 import { createFileRunnerStore } from '../src/file-runner-store.ts';
@@ -40,30 +39,7 @@ import { createMailboxTransport } from '../src/mailbox.ts';
 import { runNodeParty, type NodePartyResult } from '../src/node-party.ts';
 import { runProtocol, type AnySession, type SessionFactory } from '../src/runner.ts';
 import { connectSignal } from '../src/signal-client.ts';
-
-interface TestSignalServer {
-  readonly url: string;
-  close(): Promise<void>;
-}
-
-/** The signal server app (imported by path: it is not a dependency of this package). */
-async function startServer(): Promise<TestSignalServer> {
-  const base = new URL('../../../apps/signal/src/', import.meta.url).href;
-  const { startSignalServer } = (await import(`${base}server.ts`)) as { startSignalServer: (o: object) => Promise<TestSignalServer> };
-  const { createMemoryStore } = (await import(`${base}store.ts`)) as { createMemoryStore: () => object };
-  const { silentLogger } = (await import(`${base}log.ts`)) as { silentLogger: object };
-  return startSignalServer({ store: createMemoryStore(), port: 0, logger: silentLogger, rate: { perSecond: 5000, burst: 10000 } });
-}
-
-function fixturePrimes(): PaillierPrimes[] {
-  const json = JSON.parse(readFileSync(new URL('../../../vectors/paillier/taurus-multi-party-sig-extracted/hardcoded_primes.json', import.meta.url), 'utf8')) as {
-    constants: { hex: string }[];
-  };
-  const primes = [...new Set(json.constants.filter((c) => c.hex.length === 256).map((c) => BigInt(`0x${c.hex}`)))];
-  const pairs: PaillierPrimes[] = [];
-  for (let i = 0; i + 1 < primes.length; i += 2) pairs.push({ p: primes[i]!, q: primes[i + 1]! });
-  return pairs;
-}
+import { type TestSignalServer, startServer, fixturePrimes } from './cggmp-support.ts';
 
 let server: TestSignalServer;
 let dir: string;

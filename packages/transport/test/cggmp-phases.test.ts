@@ -6,7 +6,6 @@
  * the refreshed shares keeping the key; the pool prime source asks for safe primes with
  * progress; and the invitation parameters of the CGGMP ceremonies are checked field by field.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@tessera/crypto/bytes';
@@ -24,7 +23,6 @@ import {
   runCggmpRefreshCeremony,
   runCggmpSignCeremony,
   type CggmpKeyShare,
-  type PaillierPrimes,
 } from '../src/cggmp.ts';
 import { createEnvelopeCodec } from '../src/envelope.ts';
 import { generateIdentity } from '../src/identity.ts';
@@ -32,16 +30,7 @@ import { createInvitation } from '../src/invitation.ts';
 import { parseCeremonyParams } from '../src/node-party.ts';
 import { createMemoryRunnerStore } from '../src/runner-store.ts';
 import { createMemoryNetwork } from '../src/transport.ts';
-
-function fixturePrimes(): PaillierPrimes[] {
-  const json = JSON.parse(readFileSync(new URL('../../../vectors/paillier/taurus-multi-party-sig-extracted/hardcoded_primes.json', import.meta.url), 'utf8')) as {
-    constants: { hex: string }[];
-  };
-  const primes = [...new Set(json.constants.filter((c) => c.hex.length === 256).map((c) => BigInt(`0x${c.hex}`)))];
-  const pairs: PaillierPrimes[] = [];
-  for (let i = 0; i + 1 < primes.length; i += 2) pairs.push({ p: primes[i]!, q: primes[i + 1]! });
-  return pairs;
-}
+import { fixturePrimes } from './cggmp-support.ts';
 
 const p1 = partyIndex(1);
 const p2 = partyIndex(2);

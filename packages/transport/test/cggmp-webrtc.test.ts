@@ -7,7 +7,7 @@
  * Safe primes come from the Taurus fixture.
  */
 import { createPublicKey, verify as osslVerify } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,35 +16,12 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@tessera/crypto/bytes';
 import { ecdsaDer, recoverPublicKey, secp256k1Spki } from '@tessera/protocols/cggmp/ecdsa';
 import { newSessionId } from '@tessera/protocols/engine/ids';
-import { CGGMP_PROTOCOLS, fixedPrimeSource, type CggmpKeyShare, type PaillierPrimes } from '../src/cggmp.ts';
+import { CGGMP_PROTOCOLS, fixedPrimeSource, type CggmpKeyShare } from '../src/cggmp.ts';
 import { generateIdentity, type IdentityKey } from '../src/identity.ts';
 import { createInvitation } from '../src/invitation.ts';
 import { runNodeParty, type NodePartyResult } from '../src/node-party.ts';
 import { releaseRtc } from '../src/rtc.node.ts';
-
-interface TestSignalServer {
-  readonly url: string;
-  close(): Promise<void>;
-}
-
-/** The signal server app (imported by path: it is not a dependency of this package). */
-async function startServer(): Promise<TestSignalServer> {
-  const base = new URL('../../../apps/signal/src/', import.meta.url).href;
-  const { startSignalServer } = (await import(`${base}server.ts`)) as { startSignalServer: (o: object) => Promise<TestSignalServer> };
-  const { createMemoryStore } = (await import(`${base}store.ts`)) as { createMemoryStore: () => object };
-  const { silentLogger } = (await import(`${base}log.ts`)) as { silentLogger: object };
-  return startSignalServer({ store: createMemoryStore(), port: 0, logger: silentLogger, rate: { perSecond: 5000, burst: 10000 } });
-}
-
-function fixturePrimes(): PaillierPrimes[] {
-  const json = JSON.parse(readFileSync(new URL('../../../vectors/paillier/taurus-multi-party-sig-extracted/hardcoded_primes.json', import.meta.url), 'utf8')) as {
-    constants: { hex: string }[];
-  };
-  const primes = [...new Set(json.constants.filter((c) => c.hex.length === 256).map((c) => BigInt(`0x${c.hex}`)))];
-  const pairs: PaillierPrimes[] = [];
-  for (let i = 0; i + 1 < primes.length; i += 2) pairs.push({ p: primes[i]!, q: primes[i + 1]! });
-  return pairs;
-}
+import { type TestSignalServer, startServer, fixturePrimes } from './cggmp-support.ts';
 
 let server: TestSignalServer;
 let dir: string;
