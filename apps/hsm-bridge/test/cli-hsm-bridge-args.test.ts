@@ -2,15 +2,10 @@
  * `tessera hsm-bridge` with bad arguments: exit 2 and one line naming the argument, before
  * the token is touched.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initSoftHsm, SOFTHSM_MODULE, type TestToken } from './helpers.ts';
-
-const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-const MAIN = fileURLToPath(new URL('../../cli/src/main.ts', import.meta.url));
+import { expectOneLineError as expectBridgeError, runCli as runBridgeCli, type CliResult } from './cli-helpers.ts';
 
 let tok: TestToken;
 beforeAll(() => {
@@ -18,38 +13,10 @@ beforeAll(() => {
 });
 afterAll(() => tok.remove());
 
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+type Result = CliResult;
+const runCli = (args: readonly string[], env?: NodeJS.ProcessEnv): Promise<Result> => runBridgeCli(tok, args, env);
 
-function startCli(args: readonly string[], env: NodeJS.ProcessEnv = tok.env): ChildProcess {
-  return spawn(process.execPath, ['--import', TSX_LOADER, MAIN, 'hsm-bridge', ...args], { cwd: tok.dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-}
-
-function collect(child: ChildProcess): Promise<Result> {
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-const runCli = (args: readonly string[], env?: NodeJS.ProcessEnv): Promise<Result> => collect(startCli(args, env));
-
-function expectOneLineError(r: Result, code: number, pattern: RegExp): void {
-  expect(r.code).toBe(code);
-  expect(r.stdout).toBe('');
-  const lines = r.stderr.trimEnd().split('\n');
-  expect(lines).toHaveLength(1);
-  expect(lines[0]).toMatch(pattern);
-  expect(r.stderr).not.toMatch(/\bat .*:\d+:\d+|node:internal/);
-  expect(r.stderr).not.toContain(tok.pin);
-}
+const expectOneLineError = (r: Result, code: number, pattern: RegExp): void => expectBridgeError(tok, r, code, pattern);
 
 describe('tessera hsm-bridge arguments', () => {
   it('exits 2 naming the argument on bad arguments', async () => {

@@ -4,18 +4,14 @@
  * (wrong PIN, missing module, unset PIN variable, unknown token) exit 1 with one clear line
  * that never contains the PIN. (Bad arguments: cli-hsm-bridge-args.test.ts.)
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateIdentity } from '@tessera/transport/identity';
 import { listDevices } from '../src/registry.ts';
 import { initSoftHsm, register, signedRequest, SOFTHSM_MODULE, type TestToken } from './helpers.ts';
-
-const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-const MAIN = fileURLToPath(new URL('../../cli/src/main.ts', import.meta.url));
+import { collect, expectOneLineError as expectBridgeError, runCli as runBridgeCli, startCli as startBridgeCli, type CliResult } from './cli-helpers.ts';
 
 let tok: TestToken;
 beforeAll(() => {
@@ -23,28 +19,9 @@ beforeAll(() => {
 });
 afterAll(() => tok.remove());
 
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function startCli(args: readonly string[], env: NodeJS.ProcessEnv = tok.env): ChildProcess {
-  return spawn(process.execPath, ['--import', TSX_LOADER, MAIN, 'hsm-bridge', ...args], { cwd: tok.dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-}
-
-function collect(child: ChildProcess): Promise<Result> {
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-const runCli = (args: readonly string[], env?: NodeJS.ProcessEnv): Promise<Result> => collect(startCli(args, env));
+type Result = CliResult;
+const startCli = (args: readonly string[], env?: NodeJS.ProcessEnv): ChildProcess => startBridgeCli(tok, args, env);
+const runCli = (args: readonly string[], env?: NodeJS.ProcessEnv): Promise<Result> => runBridgeCli(tok, args, env);
 
 /** Waits for the first stdout line (the URL) of a started bridge. */
 function firstLine(child: ChildProcess): Promise<string> {
@@ -63,15 +40,7 @@ function firstLine(child: ChildProcess): Promise<string> {
   });
 }
 
-function expectOneLineError(r: Result, code: number, pattern: RegExp): void {
-  expect(r.code).toBe(code);
-  expect(r.stdout).toBe('');
-  const lines = r.stderr.trimEnd().split('\n');
-  expect(lines).toHaveLength(1);
-  expect(lines[0]).toMatch(pattern);
-  expect(r.stderr).not.toMatch(/\bat .*:\d+:\d+|node:internal/);
-  expect(r.stderr).not.toContain(tok.pin);
-}
+const expectOneLineError = (r: Result, code: number, pattern: RegExp): void => expectBridgeError(tok, r, code, pattern);
 
 describe('tessera hsm-bridge (process)', () => {
   it('starts, answers /health, lets the operator approve and revoke a device, and stops cleanly on SIGTERM', async () => {
