@@ -3,7 +3,7 @@
  * the token is touched.
  */
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { initSoftHsm, SOFTHSM_MODULE, type TestToken } from './helpers.ts';
 import { expectOneLineError as expectBridgeError, runCli as runBridgeCli, type CliResult } from './cli-helpers.ts';
 
