@@ -77,7 +77,7 @@ export interface DeltaBlameMessage {
   readonly H: bigint;
   readonly mul: PiMulProof;
   /** Per other signer j: Dᵢ,ⱼ (under Nᵢ), Fᵢ,ⱼ (under Nⱼ) and j's Π^aff-g over them. */
-  readonly mta: ReadonlyMap<PartyIndex, { readonly D: bigint; readonly F: bigint; readonly psi: PiAffGProof }>;
+  readonly mta: ReadonlyMap<PartyIndex, ForwardedMta>;
   /** Per verifier ℓ: Π^dec of Cᵢ against ℓ's parameters; null when i cannot prove its δᵢ. */
   readonly dec: ReadonlyMap<PartyIndex, PiDecProof> | null;
 }
@@ -199,6 +199,60 @@ async function failures(verifier: ZkVerifier | undefined, jobs: readonly ZkVerif
   return out;
 }
 
+/** A forwarded MtA row: Dᵢ,ⱼ (under Nᵢ), Fᵢ,ⱼ (under Nⱼ) and j's Π^aff-g over them. */
+type ForwardedMta = { readonly D: bigint; readonly F: bigint; readonly psi: PiAffGProof };
+
+/**
+ * Step 1 of both blame rounds: verifies every Π^aff-g a sender forwarded (j's proof over the
+ * row i received from j, statement built by `statementOf`); a failing proof names the FORWARDER.
+ * @throws {ProtocolAbort} `invalid-proof` naming the forwarders of failing proofs.
+ */
+async function checkForwardedAffG(
+  verifier: ZkVerifier | undefined,
+  msgs: ReadonlyMap<PartyIndex, { readonly m: { readonly mta: ReadonlyMap<PartyIndex, ForwardedMta> } }>,
+  statementOf: (i: PartyIndex, j: PartyIndex, row: ForwardedMta) => { binding: ZkVerifyJob['binding']; statement: Extract<ZkVerifyJob, { kind: 'piaffg' }>['statement'] },
+  evidenceOf: (i: PartyIndex, detail: string) => Evidence[],
+  label: { readonly rows: string; readonly round: string },
+): Promise<void> {
+  const jobs: ZkVerifyJob[] = [];
+  const owner: PartyIndex[] = [];
+  for (const [i, { m }] of msgs)
+    for (const [j, row] of m.mta) {
+      jobs.push({ kind: 'piaffg', group: 'secp256k1', ...statementOf(i, j, row), proof: row.psi });
+      owner.push(i);
+    }
+  const bad = await failures(verifier, jobs);
+  if (bad.size === 0) return;
+  const culprits = [...new Set([...bad.keys()].map((k) => owner[k]!))];
+  const evidence = culprits.flatMap((i) => evidenceOf(i, `forwarded Π^aff-g of ${label.rows}: ${[...bad].filter(([k]) => owner[k] === i).map(([, d]) => d).join('; ')}`));
+  throw new ProtocolAbort('invalid-proof', culprits, evidence, `presigning ${label.round} blame: forwarded MtA proofs fail; culprits: ${culprits.join(', ')}`);
+}
+
+/** Findings of step 2 of a blame round, per party. */
+class CulpritLog {
+  readonly #details = new Map<PartyIndex, string[]>();
+  /** Records a finding against `i`. */
+  note(i: PartyIndex, detail: string): void {
+    this.#details.set(i, [...(this.#details.get(i) ?? []), detail]);
+  }
+  /**
+   * Ends the blame round: names every party with findings, or — when every proof verified —
+   * aborts with no culprit, citing each sender's blame message.
+   * @throws {ProtocolAbort} always.
+   */
+  abort(o: { evidenceOf: (i: PartyIndex, detail: string) => Evidence[]; others: readonly PartyIndex[]; ids: (i: PartyIndex) => string; round: number; check: string; name: string; what: string }): never {
+    const sorted = [...this.#details.keys()].sort((a, b) => a - b);
+    if (sorted.length > 0)
+      throw new ProtocolAbort('invalid-proof', sorted, sorted.flatMap((i) => o.evidenceOf(i, this.#details.get(i)!.join('; '))), `presigning aborted: ${o.check}; ${o.name} blame names ${sorted.join(', ')}`);
+    throw new ProtocolAbort(
+      'invalid-share',
+      [],
+      o.others.map((i) => ({ id: o.ids(i), round: o.round, from: i, reason: 'invalid-share' as const, detail: `blame message of a failed ${o.what} check` })),
+      `presigning aborted: ${o.check}, but every blame proof verified (no culprit)`,
+    );
+  }
+}
+
 /** Round 4 (only after a failed δ check): the blame messages. @throws {ProtocolAbort} always, from finalize. */
 export const deltaBlameRound: RoundSpec<PresignState, PresignOutput, PresignDeps> = {
   expects(state, ctx): Expectation {
@@ -230,37 +284,23 @@ export const deltaBlameRound: RoundSpec<PresignState, PresignOutput, PresignDeps
     ];
 
     // 1. Every forwarded Π^aff-g: i forwards j's proof over (Dᵢ,ⱼ, Fᵢ,ⱼ).
-    const affJobs: ZkVerifyJob[] = [];
-    const affOwner: PartyIndex[] = [];
-    for (const [i, { m }] of msgs) {
-      for (const [j, row] of m.mta) {
-        affJobs.push({
-          kind: 'piaffg',
-          group: 'secp256k1',
-          binding: proofBinding(ctx.session, 'presign/affg-gamma', j, i),
-          statement: { N0: N(i), N1: N(j), C: received.get(i)!.K, D: row.D, Y: invert(row.F, N(j) * N(j)), X: pointBytes(Gamma(j)), rp: aux(i) },
-          proof: row.psi,
-        });
-        affOwner.push(i);
-      }
-    }
-    const badAff = await failures(ctx.deps.verifier, affJobs);
-    if (badAff.size > 0) {
-      const culprits = [...new Set([...badAff.keys()].map((k) => affOwner[k]!))];
-      const evidence = culprits.flatMap((i) => evidenceOf(i, `forwarded Π^aff-g of Dᵢ,ⱼ: ${[...badAff].filter(([k]) => affOwner[k] === i).map(([, d]) => d).join('; ')}`));
-      throw new ProtocolAbort('invalid-proof', culprits, evidence, `presigning δ blame: forwarded MtA proofs fail; culprits: ${culprits.join(', ')}`);
-    }
+    await checkForwardedAffG(
+      ctx.deps.verifier,
+      msgs,
+      (i, j, row) => ({
+        binding: proofBinding(ctx.session, 'presign/affg-gamma', j, i),
+        statement: { N0: N(i), N1: N(j), C: received.get(i)!.K, D: row.D, Y: invert(row.F, N(j) * N(j)), X: pointBytes(Gamma(j)), rp: aux(i) },
+      }),
+      evidenceOf,
+      { rows: 'Dᵢ,ⱼ', round: 'δ' },
+    );
 
     // 2. Π^mul and Π^dec of every other signer, with Cᵢ from the pinned ciphertexts.
     const Fto = (j: PartyIndex, i: PartyIndex): bigint => (j === self ? readCiphertext(mine.get(i)!.F, N(i), 'state.mta.F') : msgs.get(j)!.m.mta.get(i)!.F);
     const jobs: ZkVerifyJob[] = [];
     const owner: { i: PartyIndex; what: string }[] = [];
-    const culprits = new Set<PartyIndex>();
-    const details = new Map<PartyIndex, string[]>();
-    const note = (i: PartyIndex, d: string) => {
-      culprits.add(i);
-      details.set(i, [...(details.get(i) ?? []), d]);
-    };
+    const log = new CulpritLog();
+    const note = (i: PartyIndex, d: string) => log.note(i, d);
     for (const [i, { m }] of msgs) {
       const Ni = N(i);
       jobs.push({ kind: 'pimul', binding: proofBinding(ctx.session, 'presign/blame-mul', i), statement: { N: Ni, X: received.get(i)!.K, Y: received.get(i)!.G, C: m.H }, proof: m.mul });
@@ -276,15 +316,7 @@ export const deltaBlameRound: RoundSpec<PresignState, PresignOutput, PresignDeps
       }
     }
     for (const [k, d] of await failures(ctx.deps.verifier, jobs)) note(owner[k]!.i, `${owner[k]!.what}: ${d}`);
-    const sorted = [...culprits].sort((a, b) => a - b);
-    if (sorted.length > 0)
-      throw new ProtocolAbort('invalid-proof', sorted, sorted.flatMap((i) => evidenceOf(i, details.get(i)!.join('; '))), `presigning aborted: δ·G ≠ Σ Δⱼ; δ blame names ${sorted.join(', ')}`);
-    throw new ProtocolAbort(
-      'invalid-share',
-      [],
-      sc.others.map((i) => ({ id: msgs.get(i)!.id, round: DELTA_BLAME_ROUND, from: i, reason: 'invalid-share' as const, detail: 'blame message of a failed δ check' })),
-      'presigning aborted: δ·G ≠ Σ Δⱼ, but every blame proof verified (no culprit)',
-    );
+    return log.abort({ evidenceOf, others: sc.others, ids: (i) => msgs.get(i)!.id, round: DELTA_BLAME_ROUND, check: 'δ·G ≠ Σ Δⱼ', name: 'δ', what: 'δ' });
   },
 };
 
@@ -309,7 +341,7 @@ export interface ChiBlameMessage {
   /** Per verifier ℓ: Π^aff-g of Ĥᵢ = Kᵢ^wᵢ·ρ^Nᵢ with Wᵢ = wᵢ·G (Y = 1: the additive part is 0). */
   readonly mulStar: ReadonlyMap<PartyIndex, PiAffGProof>;
   /** Per other signer j: D̂ᵢ,ⱼ (under Nᵢ), F̂ᵢ,ⱼ (under Nⱼ) and j's Π^aff-g ψ̂ᵢ,ⱼ over them. */
-  readonly mta: ReadonlyMap<PartyIndex, { readonly D: bigint; readonly F: bigint; readonly psi: PiAffGProof }>;
+  readonly mta: ReadonlyMap<PartyIndex, ForwardedMta>;
   /** Per verifier ℓ: Π^dec that Kᵢ^m*·Ĉᵢ^r* decrypts to τᵢ; null when i cannot prove it. */
   readonly dec: ReadonlyMap<PartyIndex, PiDecProof> | null;
 }
@@ -445,37 +477,24 @@ export const chiBlameRound: RoundSpec<PresignState, PresignOutput, PresignDeps> 
     ];
 
     // 1. Every forwarded Π^aff-g ψ̂: i forwards j's proof over (D̂ᵢ,ⱼ, F̂ᵢ,ⱼ) for Wⱼ.
-    const affJobs: ZkVerifyJob[] = [];
-    const affOwner: PartyIndex[] = [];
-    for (const [i, { m }] of msgs)
-      for (const [j, row] of m.mta) {
-        affJobs.push({
-          kind: 'piaffg',
-          group: 'secp256k1',
-          binding: proofBinding(ctx.session, 'presign/affg-x', j, i),
-          statement: { N0: N(i), N1: N(j), C: received.get(i)!, D: row.D, Y: invert(row.F, N(j) * N(j)), X: pointBytes(sc.W.get(j)!), rp: aux(i) },
-          proof: row.psi,
-        });
-        affOwner.push(i);
-      }
-    const badAff = await failures(ctx.deps.verifier, affJobs);
-    if (badAff.size > 0) {
-      const culprits = [...new Set([...badAff.keys()].map((k) => affOwner[k]!))];
-      const evidence = culprits.flatMap((i) => evidenceOf(i, `forwarded Π^aff-g of D̂ᵢ,ⱼ: ${[...badAff].filter(([k]) => affOwner[k] === i).map(([, d]) => d).join('; ')}`));
-      throw new ProtocolAbort('invalid-proof', culprits, evidence, `presigning χ blame: forwarded MtA proofs fail; culprits: ${culprits.join(', ')}`);
-    }
+    await checkForwardedAffG(
+      ctx.deps.verifier,
+      msgs,
+      (i, j, row) => ({
+        binding: proofBinding(ctx.session, 'presign/affg-x', j, i),
+        statement: { N0: N(i), N1: N(j), C: received.get(i)!, D: row.D, Y: invert(row.F, N(j) * N(j)), X: pointBytes(sc.W.get(j)!), rp: aux(i) },
+      }),
+      evidenceOf,
+      { rows: 'D̂ᵢ,ⱼ', round: 'χ' },
+    );
 
     // 2. τᵢ against Δᵢ, Ŝᵢ; Π^mul* (as Π^aff-g) of Ĥᵢ and Π^dec of τᵢ.
     const s = chiBlameScalars(ctx);
     const Fto = (j: PartyIndex, i: PartyIndex): bigint => (j === self ? readCiphertext(mine.get(i)!.Fhat, N(i), 'state.mta.Fhat') : msgs.get(j)!.m.mta.get(i)!.F);
     const jobs: ZkVerifyJob[] = [];
     const owner: { i: PartyIndex; what: string }[] = [];
-    const culprits = new Set<PartyIndex>();
-    const details = new Map<PartyIndex, string[]>();
-    const note = (i: PartyIndex, d: string) => {
-      culprits.add(i);
-      details.set(i, [...(details.get(i) ?? []), d]);
-    };
+    const log = new CulpritLog();
+    const note = (i: PartyIndex, d: string) => log.note(i, d);
     for (const [i, { m }] of msgs) {
       const Ni = N(i);
       const v = shares.get(i)!;
@@ -502,14 +521,6 @@ export const chiBlameRound: RoundSpec<PresignState, PresignOutput, PresignDeps> 
       }
     }
     for (const [k, d] of await failures(ctx.deps.verifier, jobs)) note(owner[k]!.i, `${owner[k]!.what}: ${d}`);
-    const sorted = [...culprits].sort((a, b) => a - b);
-    if (sorted.length > 0)
-      throw new ProtocolAbort('invalid-proof', sorted, sorted.flatMap((i) => evidenceOf(i, details.get(i)!.join('; '))), `presigning aborted: Σ Ŝⱼ ≠ δ·X; χ blame names ${sorted.join(', ')}`);
-    throw new ProtocolAbort(
-      'invalid-share',
-      [],
-      sc.others.map((i) => ({ id: msgs.get(i)!.id, round: CHI_BLAME_ROUND, from: i, reason: 'invalid-share' as const, detail: 'blame message of a failed Σ Ŝⱼ check' })),
-      'presigning aborted: Σ Ŝⱼ ≠ δ·X, but every blame proof verified (no culprit)',
-    );
+    return log.abort({ evidenceOf, others: sc.others, ids: (i) => msgs.get(i)!.id, round: CHI_BLAME_ROUND, check: 'Σ Ŝⱼ ≠ δ·X', name: 'χ', what: 'Σ Ŝⱼ' });
   },
 };
