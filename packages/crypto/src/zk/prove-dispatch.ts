@@ -23,7 +23,7 @@
 import { FieldRangeError, FieldTypeError } from '../errors.ts';
 import { systemRng, type RandomSource } from '../rng.ts';
 import type { TranscriptBinding } from '../transcript.ts';
-import type { ZkGroupName } from './dispatch.ts';
+import { ZK_PROOF_KINDS, type ZkGroupName } from './dispatch.ts';
 import { proveDleq, proveDleqZn, type DleqProof, type DleqStatement, type DleqZnStatement } from './dleq.ts';
 import { groupByName } from './group.ts';
 import type { PaillierProofParams } from './params.ts';
@@ -87,20 +87,8 @@ export interface ZkProofOf {
 /** Any proof a {@link ZkProveJob} can produce (plain data). */
 export type ZkProof = ZkProofOf[keyof ZkProofOf];
 
-/** Every kind a prove job may name. */
-export const ZK_PROVE_KINDS: readonly ZkProveJob['kind'][] = Object.freeze([
-  'schnorr',
-  'dleq',
-  'dleq-zn',
-  'pimod',
-  'piprm',
-  'pifac',
-  'pienc',
-  'piaffg',
-  'pilogstar',
-  'pimul',
-  'pidec',
-]);
+/** Every kind a prove job may name: the same kinds as verification jobs ({@link ZK_PROOF_KINDS}). */
+export const ZK_PROVE_KINDS: readonly ZkProveJob['kind'][] = ZK_PROOF_KINDS;
 
 /** Outcome of one prove job across a worker boundary (plain data). */
 export type ZkProveResult =
